@@ -1,0 +1,3 @@
+// Every kernel, re-exported: one file per optimizer family.
+export * from './adam';
+export * from './sgd';

@@ -1,0 +1,107 @@
+/**
+ * Adam (Kingma & Ba, 2015, https://arxiv.org/abs/1412.6980), AMSGrad (Reddi et al., 2018,
+ * https://openreview.net/forum?id=ryQu7f-RZ) and AdamW (Loshchilov & Hutter, 2019,
+ * https://arxiv.org/abs/1711.05101), with the semantics of `torch.optim.Adam` / `AdamW` 2.11.
+ *
+ * Per element, at step t (g negated when `maximize`):
+ * ```
+ * p ← p·(1 − lr·λ)                     if decoupledWeightDecay (AdamW)
+ * g ← g + λ·p                          otherwise (L2), when λ = weightDecay ≠ 0
+ * m ← m + (1 − β1)(g − m)              v ← β2·v + (1 − β2)·g²
+ * v̂max ← max(v̂max, v)                 (amsgrad; used in place of v below)
+ * p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+ * ```
+ * State: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (amsgrad).
+ */
+import { type Kernels } from '../wasm/kernels.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { betas, bool, nonNegative, type Schema } from './validate.js';
+
+const f = Math.fround;
+
+export interface AdamOptions {
+  /** Learning rate. Default 1e-3. */
+  lr: number;
+  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
+  betas: [number, number];
+  /** Added to the denominator for stability. Default 1e-8. */
+  eps: number;
+  /** Weight decay λ (L2, or decoupled for AdamW). Default 0 (AdamW: 0.01). */
+  weightDecay: number;
+  /** Use the running maximum of v (AMSGrad). Default false. */
+  amsgrad: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize: boolean;
+  /** Decay the weights directly (AdamW) instead of adding λ·p to the gradient. Default false (AdamW: true). */
+  decoupledWeightDecay: boolean;
+}
+
+export const ADAM_SCHEMA: Schema<AdamOptions> = {
+  lr: nonNegative,
+  betas,
+  eps: nonNegative,
+  weightDecay: nonNegative,
+  amsgrad: bool,
+  maximize: bool,
+  decoupledWeightDecay: bool,
+};
+
+export const ADAM_DEFAULTS: AdamOptions = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  amsgrad: false,
+  maximize: false,
+  decoupledWeightDecay: false,
+};
+
+/**
+ * Adam.
+ *
+ * @example
+ * const [w, b] = engine.parameters([[784, 128], [128]]);
+ * const opt = new Adam([w, b], { lr: 1e-3 });
+ * // … write w.grad, b.grad …
+ * opt.step();
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>, name = 'Adam', defaults = ADAM_DEFAULTS) {
+    super(params, options, { name, defaults, schema: ADAM_SCHEMA });
+  }
+
+  protected bufferNames(o: AdamOptions): readonly string[] {
+    return o.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
+  }
+
+  protected stepRun(o: AdamOptions, run: Run, k: Kernels): void {
+    const { lr, eps, weightDecay: wd } = o;
+    const [b1, b2] = o.betas;
+    const t = run.step;
+    const bc1 = 1 - b1 ** t;
+    const bc2 = 1 - b2 ** t;
+    const gs = o.maximize ? -1 : 1;
+    const l2 = o.decoupledWeightDecay ? 0 : f(wd);
+    const decay = o.decoupledWeightDecay ? f(1 - lr * wd) : 1;
+    const negStep = f(-lr / bc1);
+    const invBc2s = f(1 / Math.sqrt(bc2));
+    const { exp_avg: m, exp_avg_sq: v, max_exp_avg_sq: x } = run.buffers as Record<string, number>;
+    if (o.amsgrad) {
+      k.adam_amsgrad_f32(run.offset, run.gradOffset, m!, v!, x!, run.n, gs, l2, decay, f(1 - b1), f(b2), f(1 - b2), negStep, invBc2s, f(eps));
+    } else {
+      k.adam_f32(run.offset, run.gradOffset, m!, v!, run.n, gs, l2, decay, f(1 - b1), f(b2), f(1 - b2), negStep, invBc2s, f(eps));
+    }
+  }
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay (default λ = 0.01), as `torch.optim.AdamW`.
+ *
+ * @example
+ * const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.05 });
+ */
+export class AdamW extends Adam {
+  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
+    super(params, options, 'AdamW', { ...ADAM_DEFAULTS, weightDecay: 1e-2, decoupledWeightDecay: true });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Stochastic gradient descent with momentum (Polyak, 1964), dampening and Nesterov momentum
+ * (Sutskever et al., 2013, http://proceedings.mlr.press/v28/sutskever13.html), with the
+ * semantics of `torch.optim.SGD` 2.11.
+ *
+ * Per element (g negated when `maximize`, λ = weightDecay, μ = momentum, τ = dampening):
+ * ```
+ * g ← g + λ·p
+ * b ← g                                 on the first step (μ ≠ 0)
+ * b ← μ·b + (1 − τ)·g                   afterwards
+ * p ← p − lr·(nesterov ? g + μ·b : b)   (p ← p − lr·g when μ = 0)
+ * ```
+ * State: `momentum_buffer` (b), only when μ ≠ 0.
+ */
+import { type Kernels } from '../wasm/kernels.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { bool, nonNegative, type Schema } from './validate.js';
+
+const f = Math.fround;
+
+export interface SGDOptions {
+  /** Learning rate. Default 1e-3. */
+  lr: number;
+  /** Momentum factor μ. Default 0. */
+  momentum: number;
+  /** Dampening τ of the momentum. Default 0. */
+  dampening: number;
+  /** Weight decay λ (L2 penalty). Default 0. */
+  weightDecay: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
+  nesterov: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA: Schema<SGDOptions> = {
+  lr: nonNegative,
+  momentum: nonNegative,
+  dampening: nonNegative,
+  weightDecay: nonNegative,
+  nesterov: bool,
+  maximize: bool,
+};
+
+const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+
+/**
+ * SGD.
+ *
+ * @example
+ * const opt = new SGD(params, { lr: 0.05, momentum: 0.9, nesterov: true });
+ * opt.step();
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsInput<SGDOptions>, options?: Partial<SGDOptions>) {
+    super(params, options, { name: 'SGD', defaults: DEFAULTS, schema: SCHEMA });
+  }
+
+  protected checkGroup(o: SGDOptions, where: string): void {
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new RangeError(`${where}: nesterov requires momentum > 0 and dampening = 0 (got momentum ${o.momentum}, dampening ${o.dampening})`);
+    }
+  }
+
+  protected bufferNames(o: SGDOptions): readonly string[] {
+    return o.momentum !== 0 ? ['momentum_buffer'] : [];
+  }
+
+  protected stepRun(o: SGDOptions, run: Run, k: Kernels): void {
+    const gs = o.maximize ? -1 : 1;
+    const wd = f(o.weightDecay);
+    const negLr = f(-o.lr);
+    if (o.momentum === 0) {
+      k.sgd_f32(run.offset, run.gradOffset, run.n, gs, wd, negLr);
+      return;
+    }
+    // First step: b = 0·b + 1·g = g exactly (the buffer starts zeroed), as torch's clone.
+    const first = run.step === 1;
+    const mu = first ? 0 : f(o.momentum);
+    const omd = first ? 1 : f(1 - o.dampening);
+    const b = run.buffers.momentum_buffer!;
+    if (o.nesterov) k.sgd_nesterov_f32(run.offset, run.gradOffset, b, run.n, gs, wd, mu, omd, f(o.momentum), negLr);
+    else k.sgd_momentum_f32(run.offset, run.gradOffset, b, run.n, gs, wd, mu, omd, negLr);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Pure-JS reference for assembly/adam.ts: the same operations in the same order, each rounded to
+ * float32 with Math.fround, so it agrees with the WebAssembly kernels bit for bit.
+ */
+import type { Heap } from '../memory/heap.js';
+
+const f = Math.fround;
+
+export function adam_f32(
+  h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
+  gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, invBc2s: number, eps: number,
+): void {
+  const a = h.f32;
+  const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2;
+  for (let i = 0; i < n; i++) {
+    const p = f(a[P + i]! * decay);
+    const g = f(f(a[G + i]! * gs) + f(wd * p));
+    const m0 = a[M + i]!;
+    const m = f(m0 + f(w1 * f(g - m0)));
+    const v = f(f(a[V + i]! * b2) + f(f(omb2 * g) * g));
+    a[M + i] = m;
+    a[V + i] = v;
+    a[P + i] = f(p + f(f(negStep * m) / f(f(f(Math.sqrt(v)) * invBc2s) + eps)));
+  }
+}
+
+export function adam_amsgrad_f32(
+  h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, maxExpAvgSq: number, n: number,
+  gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, invBc2s: number, eps: number,
+): void {
+  const a = h.f32;
+  const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2, X = maxExpAvgSq >> 2;
+  for (let i = 0; i < n; i++) {
+    const p = f(a[P + i]! * decay);
+    const g = f(f(a[G + i]! * gs) + f(wd * p));
+    const m0 = a[M + i]!;
+    const m = f(m0 + f(w1 * f(g - m0)));
+    const v = f(f(a[V + i]! * b2) + f(f(omb2 * g) * g));
+    const x = Math.max(a[X + i]!, v);
+    a[M + i] = m;
+    a[V + i] = v;
+    a[X + i] = x;
+    a[P + i] = f(p + f(f(negStep * m) / f(f(f(Math.sqrt(x)) * invBc2s) + eps)));
+  }
+}

@@ -1,0 +1,3 @@
+// Every pure-JS reference kernel; names match assembly/ without the _simd / _scalar suffix.
+export * from './adam.js';
+export * from './sgd.js';
