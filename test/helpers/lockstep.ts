@@ -1,0 +1,75 @@
+/**
+ * Runs one optimizer on the three backends side by side with identical inputs, so suites can
+ * compare parameters, every state entry and whole memories bit for bit.
+ */
+import { type Backend, createEngine, type Engine } from '../../src/engine.js';
+import type { Parameter } from '../../src/memory/parameter.js';
+import type { Optimizer } from '../../src/optim/optimizer.js';
+import { OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
+import { gradient, rng, values } from './random.js';
+
+export const BACKENDS: readonly Backend[] = ['simd', 'scalar', 'js'];
+
+export async function engines(initialBytes = 8 << 20): Promise<Engine[]> {
+  return Promise.all(BACKENDS.map((backend) => createEngine({ backend, initialBytes })));
+}
+
+export interface Rig {
+  engine: Engine;
+  params: Parameter[];
+  /** The parameters the optimizer updates (the others are NaN-filled guards around them). */
+  target: Parameter[];
+  opt: Optimizer<object>;
+}
+
+/**
+ * Parameters [guard, ...sizes, guard] in one block; the guards (values and gradients NaN) sit
+ * right before and after the optimized tensors, so a kernel writing past its range shows up.
+ */
+export function rig(engine: Engine, name: string, options: object, sizes: readonly number[], seed: number): Rig {
+  const next = rng(seed);
+  const params = engine.parameters([7, ...sizes.map((n) => values(next, n)), 9]);
+  for (const g of [params[0]!, params[params.length - 1]!]) {
+    g.data.fill(NaN);
+    g.grad.fill(NaN);
+  }
+  const target = params.slice(1, -1);
+  const Cls = OPTIMIZERS[name as OptimizerName];
+  const opt = new Cls(target as never, options as never) as unknown as Optimizer<object>;
+  return { engine, params, target, opt };
+}
+
+/** Writes step `s`'s gradients (same for every rig built with the same seed). */
+export function setGrads(r: Rig, seed: number, s: number): void {
+  const next = rng(seed * 1000 + s);
+  for (const p of r.target) p.grad.set(gradient(next, p.length, s));
+}
+
+export function dispose(r: Rig): void {
+  r.opt.dispose();
+  for (const p of r.params) p.dispose();
+}
+
+const isNaNBits = (u: number) => (u & 0x7f800000) === 0x7f800000 && (u & 0x007fffff) !== 0;
+
+function words(a: ArrayLike<number>): Uint32Array {
+  return a instanceof Float32Array ? new Uint32Array(a.buffer, a.byteOffset, a.length) : new Uint32Array(Float32Array.from(a).buffer);
+}
+
+/**
+ * First index where two float32 arrays differ bitwise, or -1. NaNs match NaNs whatever their
+ * payload (hardware and JS pick different NaN bit patterns; no finite value may differ).
+ */
+export function firstBitDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  const ua = words(a), ub = words(b);
+  for (let i = 0; i < ua.length; i++) {
+    if (ua[i] !== ub[i] && !(isNaNBits(ua[i]!) && isNaNBits(ub[i]!))) return i;
+  }
+  return -1;
+}
+
+/** A copy of the engine's memory as float32 words, from `start` (bytes) to `end`. */
+export function memoryWords(e: Engine, start: number, end: number): Float32Array {
+  return new Float32Array(e.memory.buffer, start, (end - start) >> 2).slice();
+}
