@@ -1,3 +1,4 @@
 // Every pure-JS reference kernel; names match assembly/ without the _simd / _scalar suffix.
 export * from './adam.js';
 export * from './sgd.js';
+export * from './roofline.js';

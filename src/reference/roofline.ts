@@ -1,0 +1,24 @@
+/**
+ * Pure-JS reference for assembly/roofline.ts, the benchmark's bandwidth ceiling: Adam's memory
+ * access pattern (reads p, g, m, v; writes p, m, v) with trivial arithmetic,
+ * `d = a·g; m += d; v += d; p += d`, each operation rounded with Math.fround so it agrees with
+ * the WebAssembly kernels bit for bit. Not an optimizer: `bench/` times it to say what fraction
+ * of the attainable memory bandwidth each optimizer reaches.
+ *
+ * @example
+ * engine.kernels.roofline_f32(p, g, m, v, n, 1e-7); // byte offsets, n floats each
+ */
+import type { Heap } from '../memory/heap.js';
+
+const f = Math.fround;
+
+export function roofline_f32(h: Heap, param: number, grad: number, m: number, v: number, n: number, a: number): void {
+  const x = h.f32;
+  const P = param >> 2, G = grad >> 2, M = m >> 2, V = v >> 2;
+  for (let i = 0; i < n; i++) {
+    const d = f(a * x[G + i]!);
+    x[M + i] = f(x[M + i]! + d);
+    x[V + i] = f(x[V + i]! + d);
+    x[P + i] = f(x[P + i]! + d);
+  }
+}
