@@ -1,4 +1,8 @@
 // Every kernel, re-exported: one file per optimizer family.
 export * from './adam';
 export * from './sgd';
+export * from './adagrad';
+export * from './rmsprop';
+export * from './adadelta';
+export * from './adamax';
 export * from './roofline';

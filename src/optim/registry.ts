@@ -4,11 +4,19 @@
  */
 import { Adam, AdamW } from './adam.js';
 import { SGD } from './sgd.js';
+import { Adagrad } from './adagrad.js';
+import { RMSprop } from './rmsprop.js';
+import { Adadelta } from './adadelta.js';
+import { Adamax } from './adamax.js';
 
 export const OPTIMIZERS = {
   sgd: SGD,
   adam: Adam,
   adamw: AdamW,
+  adagrad: Adagrad,
+  rmsprop: RMSprop,
+  adadelta: Adadelta,
+  adamax: Adamax,
 } as const;
 
 export type OptimizerName = keyof typeof OPTIMIZERS;

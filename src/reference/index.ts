@@ -1,4 +1,8 @@
 // Every pure-JS reference kernel; names match assembly/ without the _simd / _scalar suffix.
 export * from './adam.js';
 export * from './sgd.js';
+export * from './adagrad.js';
+export * from './rmsprop.js';
+export * from './adadelta.js';
+export * from './adamax.js';
 export * from './roofline.js';

@@ -1,0 +1,57 @@
+// Adadelta (torch.optim.Adadelta, single-tensor semantics).
+//
+//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   v ← ρ·v + (1 − ρ)·g·g                (state `square_avg`)
+//   d ← √(u + ε) / √(v + ε) · g          (u: state `acc_delta`, before its update)
+//   u ← ρ·u + (1 − ρ)·d·d
+//   p ← p + (−lr)·d
+
+// @ts-ignore: decorator
+@inline function adadeltaOne(
+  pp: usize, gp: usize, vp: usize, up: usize, gs: f32, wd: f32, rho: f32, omr: f32, negLr: f32, eps: f32,
+): void {
+  const p = load<f32>(pp);
+  const g = load<f32>(gp) * gs + wd * p;
+  const v = load<f32>(vp) * rho + omr * g * g;
+  const u0 = load<f32>(up);
+  const d = (Mathf.sqrt(u0 + eps) / Mathf.sqrt(v + eps)) * g;
+  store<f32>(vp, v);
+  store<f32>(up, u0 * rho + omr * d * d);
+  store<f32>(pp, p + negLr * d);
+}
+
+export function adadelta_f32_simd(
+  param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32,
+  gs: f32, wd: f32, rho: f32, omr: f32, negLr: f32, eps: f32,
+): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vrho = f32x4.splat(rho), vomr = f32x4.splat(omr);
+    const vlr = f32x4.splat(negLr), veps = f32x4.splat(eps);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(param + o);
+      const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
+      const v = f32x4.add(f32x4.mul(v128.load(squareAvg + o), vrho), f32x4.mul(f32x4.mul(vomr, g), g));
+      const u0 = v128.load(accDelta + o);
+      const d = f32x4.mul(f32x4.div(f32x4.sqrt(f32x4.add(u0, veps)), f32x4.sqrt(f32x4.add(v, veps))), g);
+      v128.store(squareAvg + o, v);
+      v128.store(accDelta + o, f32x4.add(f32x4.mul(u0, vrho), f32x4.mul(f32x4.mul(vomr, d), d)));
+      v128.store(param + o, f32x4.add(p, f32x4.mul(vlr, d)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    adadeltaOne(param + o, grad + o, squareAvg + o, accDelta + o, gs, wd, rho, omr, negLr, eps);
+  }
+}
+
+export function adadelta_f32_scalar(
+  param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32,
+  gs: f32, wd: f32, rho: f32, omr: f32, negLr: f32, eps: f32,
+): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    adadeltaOne(param + o, grad + o, squareAvg + o, accDelta + o, gs, wd, rho, omr, negLr, eps);
+  }
+}

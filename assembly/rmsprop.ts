@@ -1,0 +1,140 @@
+// RMSprop, centered and with momentum (torch.optim.RMSprop, single-tensor semantics).
+//
+//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   v ← α·v + (1 − α)·g·g                (state `square_avg`)
+//   centered: ḡ ← lerp(ḡ, g, 1 − α)      (state `grad_avg`, torch's lerp, see below)
+//             a ← √(v − ḡ·ḡ) + ε
+//   otherwise a ← √v + ε
+//   momentum: b ← μ·b + g / a;  p ← p + (−lr)·b      (state `momentum_buffer`)
+//   otherwise p ← p + (−lr)·g / a
+//
+// torch's lerp(x, y, w) is x + w·(y − x) when |w| < 0.5 and y + (w − 1)·(y − x) otherwise; the
+// choice depends on w only, so it is made once per call and the loop picks the base with a mask.
+// The four variants share one body; `centered` and `momentum` are compile-time constants in each.
+
+// @ts-ignore: decorator
+@inline function rmsOne(
+  pp: usize, gp: usize, vp: usize, ap: usize, bp: usize,
+  gs: f32, wd: f32, alpha: f32, oma: f32, c: f32, small: bool, mu: f32, negLr: f32, eps: f32,
+  centered: bool, momentum: bool,
+): void {
+  const p = load<f32>(pp);
+  const g = load<f32>(gp) * gs + wd * p;
+  const v = load<f32>(vp) * alpha + oma * g * g;
+  store<f32>(vp, v);
+  let r: f32;
+  if (centered) {
+    const a0 = load<f32>(ap);
+    const a = select<f32>(a0, g, small) + c * (g - a0);
+    store<f32>(ap, a);
+    r = Mathf.sqrt(v - a * a) + eps;
+  } else {
+    r = Mathf.sqrt(v) + eps;
+  }
+  if (momentum) {
+    const b = load<f32>(bp) * mu + g / r;
+    store<f32>(bp, b);
+    store<f32>(pp, p + negLr * b);
+  } else {
+    store<f32>(pp, p + (negLr * g) / r);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function rmsBody(
+  param: usize, grad: usize, sq: usize, gavg: usize, buf: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
+  centered: bool, momentum: bool, simd: bool,
+): void {
+  const small = Mathf.abs(oma) < 0.5;
+  const c: f32 = small ? oma : oma - 1;
+  let i = 0;
+  if (ASC_FEATURE_SIMD && simd) {
+    const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), valpha = f32x4.splat(alpha), voma = f32x4.splat(oma);
+    const vc = f32x4.splat(c), vmask = i32x4.splat(small ? -1 : 0);
+    const vmu = f32x4.splat(mu), vlr = f32x4.splat(negLr), veps = f32x4.splat(eps);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(param + o);
+      const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
+      const v = f32x4.add(f32x4.mul(v128.load(sq + o), valpha), f32x4.mul(f32x4.mul(voma, g), g));
+      v128.store(sq + o, v);
+      let r: v128;
+      if (centered) {
+        const a0 = v128.load(gavg + o);
+        const a = f32x4.add(v128.bitselect(a0, g, vmask), f32x4.mul(vc, f32x4.sub(g, a0)));
+        v128.store(gavg + o, a);
+        r = f32x4.add(f32x4.sqrt(f32x4.sub(v, f32x4.mul(a, a))), veps);
+      } else {
+        r = f32x4.add(f32x4.sqrt(v), veps);
+      }
+      if (momentum) {
+        const b = f32x4.add(f32x4.mul(v128.load(buf + o), vmu), f32x4.div(g, r));
+        v128.store(buf + o, b);
+        v128.store(param + o, f32x4.add(p, f32x4.mul(vlr, b)));
+      } else {
+        v128.store(param + o, f32x4.add(p, f32x4.div(f32x4.mul(vlr, g), r)));
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    rmsOne(param + o, grad + o, sq + o, gavg + o, buf + o, gs, wd, alpha, oma, c, small, mu, negLr, eps, centered, momentum);
+  }
+}
+
+export function rmsprop_f32_simd(
+  param: usize, grad: usize, squareAvg: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+): void {
+  rmsBody(param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false, true);
+}
+
+export function rmsprop_f32_scalar(
+  param: usize, grad: usize, squareAvg: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+): void {
+  rmsBody(param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false, false);
+}
+
+export function rmsprop_centered_f32_simd(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+): void {
+  rmsBody(param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false, true);
+}
+
+export function rmsprop_centered_f32_scalar(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+): void {
+  rmsBody(param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false, false);
+}
+
+export function rmsprop_momentum_f32_simd(
+  param: usize, grad: usize, squareAvg: usize, momentumBuffer: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
+): void {
+  rmsBody(param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true, true);
+}
+
+export function rmsprop_momentum_f32_scalar(
+  param: usize, grad: usize, squareAvg: usize, momentumBuffer: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
+): void {
+  rmsBody(param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true, false);
+}
+
+export function rmsprop_centered_momentum_f32_simd(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, momentumBuffer: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
+): void {
+  rmsBody(param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true, true);
+}
+
+export function rmsprop_centered_momentum_f32_scalar(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, momentumBuffer: usize, n: i32,
+  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
+): void {
+  rmsBody(param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true, false);
+}

@@ -1,0 +1,66 @@
+/**
+ * Adadelta (Zeiler, 2012, "ADADELTA: An Adaptive Learning Rate Method",
+ * https://arxiv.org/abs/1212.5701), with the semantics of `torch.optim.Adadelta` 2.11.
+ *
+ * Per element (g negated first when `maximize`, λ = weightDecay):
+ * ```
+ * g ← g + λ·p                                  (when λ ≠ 0)
+ * v ← ρ·v + (1 − ρ)·g²
+ * d = √(u + ε) / √(v + ε) · g
+ * u ← ρ·u + (1 − ρ)·d²
+ * p ← p − lr·d
+ * ```
+ * State: `square_avg` (v), `acc_delta` (u); both start at 0.
+ */
+import { type Kernels } from '../wasm/kernels.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { bool, nonNegative, type Schema, unitClosed } from './validate.js';
+
+const f = Math.fround;
+
+export interface AdadeltaOptions {
+  /** Coefficient that scales the update d before it is applied. Default 1.0. */
+  lr: number;
+  /** Decay rate ρ of both running averages, in [0, 1]. Default 0.9. */
+  rho: number;
+  /** Added inside both square roots for stability. Default 1e-6. */
+  eps: number;
+  /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
+  weightDecay: number;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA: Schema<AdadeltaOptions> = {
+  lr: nonNegative,
+  rho: unitClosed,
+  eps: nonNegative,
+  weightDecay: nonNegative,
+  maximize: bool,
+};
+
+const DEFAULTS: AdadeltaOptions = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
+
+/**
+ * Adadelta: step sizes from the ratio of the running RMS of past updates to that of the gradients.
+ * Defaults: lr 1.0, rho 0.9, eps 1e-6, weightDecay 0.
+ *
+ * @example
+ * const opt = new Adadelta(params, { rho: 0.95 });
+ * opt.step();
+ */
+export class Adadelta extends Optimizer<AdadeltaOptions> {
+  constructor(params: ParamsInput<AdadeltaOptions>, options?: Partial<AdadeltaOptions>) {
+    super(params, options, { name: 'Adadelta', defaults: DEFAULTS, schema: SCHEMA });
+  }
+
+  protected bufferNames(): readonly string[] {
+    return ['square_avg', 'acc_delta'];
+  }
+
+  protected stepRun(o: AdadeltaOptions, run: Run, k: Kernels): void {
+    const gs = o.maximize ? -1 : 1;
+    const { square_avg: v, acc_delta: u } = run.buffers as Record<string, number>;
+    k.adadelta_f32(run.offset, run.gradOffset, v!, u!, run.n, gs, f(o.weightDecay), f(o.rho), f(1 - o.rho), f(-o.lr), f(o.eps));
+  }
+}

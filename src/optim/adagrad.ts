@@ -1,0 +1,83 @@
+/**
+ * Adagrad (Duchi, Hazan & Singer, 2011, "Adaptive Subgradient Methods for Online Learning and
+ * Stochastic Optimization", https://jmlr.org/papers/v12/duchi11a.html), with the semantics of
+ * `torch.optim.Adagrad` 2.11.
+ *
+ * Per element, at step t (g negated first when `maximize`, λ = weightDecay):
+ * ```
+ * g ← g + λ·p                                  (when λ ≠ 0)
+ * clr = lr / (1 + (t − 1)·lrDecay)
+ * s ← s + g²                                   (s starts at initialAccumulatorValue)
+ * p ← p − clr · g / (√s + ε)
+ * ```
+ * State: `sum` (s).
+ */
+import { type Kernels } from '../wasm/kernels.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { bool, nonNegative, type Schema } from './validate.js';
+
+const f = Math.fround;
+
+export interface AdagradOptions {
+  /** Learning rate. Default 1e-2. */
+  lr: number;
+  /** Learning-rate decay: step t uses lr / (1 + (t − 1)·lrDecay). Default 0. */
+  lrDecay: number;
+  /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
+  weightDecay: number;
+  /** Initial value of every element of the `sum` accumulator. Default 0. */
+  initialAccumulatorValue: number;
+  /** Added to √s for stability. Default 1e-10. */
+  eps: number;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA: Schema<AdagradOptions> = {
+  lr: nonNegative,
+  lrDecay: nonNegative,
+  weightDecay: nonNegative,
+  initialAccumulatorValue: nonNegative,
+  eps: nonNegative,
+  maximize: bool,
+};
+
+const DEFAULTS: AdagradOptions = {
+  lr: 1e-2,
+  lrDecay: 0,
+  weightDecay: 0,
+  initialAccumulatorValue: 0,
+  eps: 1e-10,
+  maximize: false,
+};
+
+/**
+ * Adagrad: per-element step sizes that shrink with the sum of the squared gradients seen so far.
+ * Defaults: lr 1e-2, lrDecay 0, weightDecay 0, initialAccumulatorValue 0, eps 1e-10.
+ *
+ * @example
+ * const [w, b] = engine.parameters([[784, 128], [128]]);
+ * const opt = new Adagrad([w, b], { lr: 0.1, initialAccumulatorValue: 0.1 });
+ * // … write w.grad, b.grad …
+ * opt.step();
+ */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: ParamsInput<AdagradOptions>, options?: Partial<AdagradOptions>) {
+    super(params, options, { name: 'Adagrad', defaults: DEFAULTS, schema: SCHEMA });
+  }
+
+  protected bufferNames(): readonly string[] {
+    return ['sum'];
+  }
+
+  protected initRun(o: AdagradOptions, run: Run, heap: Float32Array): void {
+    const at = run.buffers.sum! >> 2;
+    heap.fill(f(o.initialAccumulatorValue), at, at + run.n);
+  }
+
+  protected stepRun(o: AdagradOptions, run: Run, k: Kernels): void {
+    const clr = o.lr / (1 + (run.step - 1) * o.lrDecay);
+    const gs = o.maximize ? -1 : 1;
+    k.adagrad_f32(run.offset, run.gradOffset, run.buffers.sum!, run.n, gs, f(o.weightDecay), f(-clr), f(o.eps));
+  }
+}

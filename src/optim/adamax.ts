@@ -1,0 +1,67 @@
+/**
+ * Adamax (Kingma & Ba, 2015, "Adam: A Method for Stochastic Optimization", section 7.1,
+ * https://arxiv.org/abs/1412.6980): Adam with the infinity norm in place of the second moment,
+ * with the semantics of `torch.optim.Adamax` 2.11.
+ *
+ * Per element, at step t (g negated first when `maximize`, λ = weightDecay):
+ * ```
+ * g ← g + λ·p                                  (when λ ≠ 0)
+ * m ← m + (1 − β1)·(g − m)
+ * u ← max(β2·u, |g| + ε)
+ * p ← p − lr/(1 − β1ᵗ) · m/u
+ * ```
+ * State: `exp_avg` (m), `exp_inf` (u); both start at 0.
+ */
+import { type Kernels } from '../wasm/kernels.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { betas, bool, nonNegative, type Schema } from './validate.js';
+
+const f = Math.fround;
+
+export interface AdamaxOptions {
+  /** Learning rate. Default 2e-3. */
+  lr: number;
+  /** Decay rates [β1, β2] of the first moment and of the infinity norm, each in [0, 1). Default [0.9, 0.999]. */
+  betas: [number, number];
+  /** Added to |g| for stability. Default 1e-8. */
+  eps: number;
+  /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
+  weightDecay: number;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA: Schema<AdamaxOptions> = {
+  lr: nonNegative,
+  betas,
+  eps: nonNegative,
+  weightDecay: nonNegative,
+  maximize: bool,
+};
+
+const DEFAULTS: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
+
+/**
+ * Adamax. Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.
+ *
+ * @example
+ * const opt = new Adamax(params, { lr: 2e-3, betas: [0.9, 0.999] });
+ * opt.step();
+ */
+export class Adamax extends Optimizer<AdamaxOptions> {
+  constructor(params: ParamsInput<AdamaxOptions>, options?: Partial<AdamaxOptions>) {
+    super(params, options, { name: 'Adamax', defaults: DEFAULTS, schema: SCHEMA });
+  }
+
+  protected bufferNames(): readonly string[] {
+    return ['exp_avg', 'exp_inf'];
+  }
+
+  protected stepRun(o: AdamaxOptions, run: Run, k: Kernels): void {
+    const [b1, b2] = o.betas;
+    const gs = o.maximize ? -1 : 1;
+    const negClr = f(-o.lr / (1 - b1 ** run.step));
+    const { exp_avg: m, exp_inf: u } = run.buffers as Record<string, number>;
+    k.adamax_f32(run.offset, run.gradOffset, m!, u!, run.n, gs, f(o.weightDecay), f(1 - b1), f(b2), negClr, f(o.eps));
+  }
+}

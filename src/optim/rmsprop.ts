@@ -1,0 +1,99 @@
+/**
+ * RMSprop (Hinton, Srivastava & Swersky, 2012, "Neural Networks for Machine Learning", lecture
+ * 6e, https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf), centered as in
+ * Graves (2013, https://arxiv.org/abs/1308.0850), with the semantics of `torch.optim.RMSprop` 2.11.
+ *
+ * Per element (g negated first when `maximize`, λ = weightDecay, μ = momentum):
+ * ```
+ * g ← g + λ·p                                  (when λ ≠ 0)
+ * v ← α·v + (1 − α)·g²
+ * ḡ ← ḡ + (1 − α)·(g − ḡ)                      (centered only)
+ * a = √(v − ḡ²) + ε   if centered,   √v + ε   otherwise
+ * b ← μ·b + g/a,  p ← p − lr·b                 (μ > 0)
+ * p ← p − lr·g/a                               (μ = 0)
+ * ```
+ * State: `square_avg` (v), `momentum_buffer` (b, when μ > 0), `grad_avg` (ḡ, when centered); all
+ * start at 0.
+ */
+import { type Kernels } from '../wasm/kernels.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { bool, nonNegative, type Schema } from './validate.js';
+
+const f = Math.fround;
+
+export interface RMSpropOptions {
+  /** Learning rate. Default 1e-2. */
+  lr: number;
+  /** Smoothing constant α of the running averages. Default 0.99. */
+  alpha: number;
+  /** Added to the denominator for stability. Default 1e-8. */
+  eps: number;
+  /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
+  weightDecay: number;
+  /** Momentum factor μ. Default 0. */
+  momentum: number;
+  /** Normalize by an estimate of the gradient's variance (v − ḡ²) instead of v. Default false. */
+  centered: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA: Schema<RMSpropOptions> = {
+  lr: nonNegative,
+  alpha: nonNegative,
+  eps: nonNegative,
+  weightDecay: nonNegative,
+  momentum: nonNegative,
+  centered: bool,
+  maximize: bool,
+};
+
+const DEFAULTS: RMSpropOptions = {
+  lr: 1e-2,
+  alpha: 0.99,
+  eps: 1e-8,
+  weightDecay: 0,
+  momentum: 0,
+  centered: false,
+  maximize: false,
+};
+
+/**
+ * RMSprop: divides the gradient by a running root mean square of recent gradients.
+ * Defaults: lr 1e-2, alpha 0.99, eps 1e-8, weightDecay 0, momentum 0, centered false.
+ *
+ * @example
+ * const opt = new RMSprop(params, { lr: 1e-3, momentum: 0.9, centered: true });
+ * opt.step();
+ */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: ParamsInput<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
+    super(params, options, { name: 'RMSprop', defaults: DEFAULTS, schema: SCHEMA });
+  }
+
+  protected bufferNames(o: RMSpropOptions): readonly string[] {
+    const names = ['square_avg'];
+    if (o.momentum > 0) names.push('momentum_buffer');
+    if (o.centered) names.push('grad_avg');
+    return names;
+  }
+
+  protected stepRun(o: RMSpropOptions, run: Run, k: Kernels): void {
+    const gs = o.maximize ? -1 : 1;
+    const wd = f(o.weightDecay);
+    const alpha = f(o.alpha);
+    const oma = f(1 - o.alpha);
+    const negLr = f(-o.lr);
+    const eps = f(o.eps);
+    const { square_avg: v, grad_avg: a, momentum_buffer: b } = run.buffers as Record<string, number>;
+    if (o.momentum > 0) {
+      const mu = f(o.momentum);
+      if (o.centered) k.rmsprop_centered_momentum_f32(run.offset, run.gradOffset, v!, a!, b!, run.n, gs, wd, alpha, oma, mu, negLr, eps);
+      else k.rmsprop_momentum_f32(run.offset, run.gradOffset, v!, b!, run.n, gs, wd, alpha, oma, mu, negLr, eps);
+    } else if (o.centered) {
+      k.rmsprop_centered_f32(run.offset, run.gradOffset, v!, a!, run.n, gs, wd, alpha, oma, negLr, eps);
+    } else {
+      k.rmsprop_f32(run.offset, run.gradOffset, v!, run.n, gs, wd, alpha, oma, negLr, eps);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/** Pure-JS reference for assembly/adadelta.ts (same operations, same order, Math.fround after each). */
+import type { Heap } from '../memory/heap.js';
+
+const f = Math.fround;
+
+export function adadelta_f32(
+  h: Heap, param: number, grad: number, squareAvg: number, accDelta: number, n: number,
+  gs: number, wd: number, rho: number, omr: number, negLr: number, eps: number,
+): void {
+  const a = h.f32;
+  const P = param >> 2, G = grad >> 2, V = squareAvg >> 2, U = accDelta >> 2;
+  for (let i = 0; i < n; i++) {
+    const p = a[P + i]!;
+    const g = f(f(a[G + i]! * gs) + f(wd * p));
+    const v = f(f(a[V + i]! * rho) + f(f(omr * g) * g));
+    const u0 = a[U + i]!;
+    const d = f(f(f(Math.sqrt(f(u0 + eps))) / f(Math.sqrt(f(v + eps)))) * g);
+    a[V + i] = v;
+    a[U + i] = f(f(u0 * rho) + f(f(omr * d) * d));
+    a[P + i] = f(p + f(negLr * d));
+  }
+}

@@ -1,0 +1,25 @@
+/** Pure-JS reference for assembly/adamax.ts (same operations, same order, Math.fround after each). */
+import type { Heap } from '../memory/heap.js';
+
+const f = Math.fround;
+
+export function adamax_f32(
+  h: Heap, param: number, grad: number, expAvg: number, expInf: number, n: number,
+  gs: number, wd: number, w1: number, b2: number, negClr: number, eps: number,
+): void {
+  const a = h.f32;
+  const P = param >> 2, G = grad >> 2, M = expAvg >> 2, U = expInf >> 2;
+  // torch's lerp: x + w·(y − x) for |w| < 0.5, else y + (w − 1)·(y − x).
+  const small = Math.abs(w1) < 0.5;
+  const c = small ? w1 : f(w1 - 1);
+  for (let i = 0; i < n; i++) {
+    const p = a[P + i]!;
+    const g = f(f(a[G + i]! * gs) + f(wd * p));
+    const m0 = a[M + i]!;
+    const m = f((small ? m0 : g) + f(c * f(g - m0)));
+    const u = Math.max(f(a[U + i]! * b2), f(Math.abs(g) + eps));
+    a[M + i] = m;
+    a[U + i] = u;
+    a[P + i] = f(p + f(f(negClr * m) / u));
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Pure-JS reference for assembly/rmsprop.ts: the same operations in the same order, each rounded
+ * to float32 with Math.fround, so it agrees with the WebAssembly kernels bit for bit.
+ */
+import type { Heap } from '../memory/heap.js';
+
+const f = Math.fround;
+
+function rmsprop(
+  h: Heap, param: number, grad: number, sq: number, gavg: number, buf: number, n: number,
+  gs: number, wd: number, alpha: number, oma: number, mu: number, negLr: number, eps: number,
+  centered: boolean, momentum: boolean,
+): void {
+  const a = h.f32;
+  const P = param >> 2, G = grad >> 2, V = sq >> 2, A = gavg >> 2, B = buf >> 2;
+  // torch's lerp: x + w·(y − x) for |w| < 0.5, else y + (w − 1)·(y − x).
+  const small = Math.abs(oma) < 0.5;
+  const c = small ? oma : f(oma - 1);
+  for (let i = 0; i < n; i++) {
+    const p = a[P + i]!;
+    const g = f(f(a[G + i]! * gs) + f(wd * p));
+    const v = f(f(a[V + i]! * alpha) + f(f(oma * g) * g));
+    a[V + i] = v;
+    let r: number;
+    if (centered) {
+      const a0 = a[A + i]!;
+      const m = f((small ? a0 : g) + f(c * f(g - a0)));
+      a[A + i] = m;
+      r = f(f(Math.sqrt(f(v - f(m * m)))) + eps);
+    } else {
+      r = f(f(Math.sqrt(v)) + eps);
+    }
+    if (momentum) {
+      const b = f(f(a[B + i]! * mu) + f(g / r));
+      a[B + i] = b;
+      a[P + i] = f(p + f(negLr * b));
+    } else {
+      a[P + i] = f(p + f(f(negLr * g) / r));
+    }
+  }
+}
+
+export function rmsprop_f32(
+  h: Heap, param: number, grad: number, squareAvg: number, n: number,
+  gs: number, wd: number, alpha: number, oma: number, negLr: number, eps: number,
+): void {
+  rmsprop(h, param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false);
+}
+
+export function rmsprop_centered_f32(
+  h: Heap, param: number, grad: number, squareAvg: number, gradAvg: number, n: number,
+  gs: number, wd: number, alpha: number, oma: number, negLr: number, eps: number,
+): void {
+  rmsprop(h, param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false);
+}
+
+export function rmsprop_momentum_f32(
+  h: Heap, param: number, grad: number, squareAvg: number, momentumBuffer: number, n: number,
+  gs: number, wd: number, alpha: number, oma: number, mu: number, negLr: number, eps: number,
+): void {
+  rmsprop(h, param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true);
+}
+
+export function rmsprop_centered_momentum_f32(
+  h: Heap, param: number, grad: number, squareAvg: number, gradAvg: number, momentumBuffer: number, n: number,
+  gs: number, wd: number, alpha: number, oma: number, mu: number, negLr: number, eps: number,
+): void {
+  rmsprop(h, param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true);
+}
