@@ -1,0 +1,161 @@
+// LAMB (optax.lamb: scale_by_adam → add_decayed_weights → scale_by_trust_ratio →
+// scale_by_learning_rate), in two passes per tensor because the trust ratio needs the norms of
+// the whole tensor's update and parameters before any parameter may change.
+//
+// Pass 1, lamb_moments:
+//   g ← gs·g                             (gs = −1 when maximizing)
+//   m ← (1 − β1)·g + β1·m                v ← (1 − β2)·(g·g) + β2·v
+//   u ← (m·(1/bc1)) / (√(v·(1/bc2) + ε_root) + ε) + λ·p
+//   Σu², Σp²                             (written as two f64 at `out`)
+// Pass 2, lamb_apply (m, v, p unchanged since pass 1, so u is recomputed bit for bit):
+//   p ← p + (−lr)·(u·tr)                 tr = ‖p‖/‖u‖, or 1 when either norm is 0 (caller)
+//
+// Reductions: each square is rounded to f32 (as the float32 norm would round it), then summed in
+// f64 over four lanes — element i of the vector part into lane i % 4 — combined as
+// (s0 + s2) + (s1 + s3); tail elements are added after, in order. SIMD, scalar and JS agree.
+
+// @ts-ignore: decorator
+@inline function lambU(m: f32, v: f32, p: f32, invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32): f32 {
+  return (m * invBc1) / (Mathf.sqrt(v * invBc2 + epsRoot) + eps) + wd * p;
+}
+
+// @ts-ignore: decorator
+@inline function lambUVec(m: v128, v: v128, p: v128, vib1: v128, vib2: v128, vroot: v128, veps: v128, vwd: v128): v128 {
+  const den = f32x4.add(f32x4.sqrt(f32x4.add(f32x4.mul(v, vib2), vroot)), veps);
+  return f32x4.add(f32x4.div(f32x4.mul(m, vib1), den), f32x4.mul(vwd, p));
+}
+
+/** Updates m and v of one element; returns its u. */
+// @ts-ignore: decorator
+@inline function lambMomentsOne(
+  pp: usize, gp: usize, mp: usize, vp: usize,
+  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32,
+): f32 {
+  const g = load<f32>(gp) * gs;
+  const m = w1 * g + b1 * load<f32>(mp);
+  const v = w2 * (g * g) + b2 * load<f32>(vp);
+  store<f32>(mp, m);
+  store<f32>(vp, v);
+  return lambU(m, v, load<f32>(pp), invBc1, invBc2, epsRoot, eps, wd);
+}
+
+export function lamb_moments_f32_simd(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, out: usize, n: i32,
+  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32,
+): void {
+  let i = 0;
+  let su: f64 = 0, sp: f64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vgs = f32x4.splat(gs), vw1 = f32x4.splat(w1), vb1 = f32x4.splat(b1), vw2 = f32x4.splat(w2);
+    const vb2 = f32x4.splat(b2), vib1 = f32x4.splat(invBc1), vib2 = f32x4.splat(invBc2);
+    const vroot = f32x4.splat(epsRoot), veps = f32x4.splat(eps), vwd = f32x4.splat(wd);
+    let u01 = f64x2.splat(0), u23 = f64x2.splat(0), p01 = f64x2.splat(0), p23 = f64x2.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const g = f32x4.mul(v128.load(grad + o), vgs);
+      const m = f32x4.add(f32x4.mul(vw1, g), f32x4.mul(vb1, v128.load(expAvg + o)));
+      const v = f32x4.add(f32x4.mul(vw2, f32x4.mul(g, g)), f32x4.mul(vb2, v128.load(expAvgSq + o)));
+      v128.store(expAvg + o, m);
+      v128.store(expAvgSq + o, v);
+      const p = v128.load(param + o);
+      const u = lambUVec(m, v, p, vib1, vib2, vroot, veps, vwd);
+      const uu = f32x4.mul(u, u), pp = f32x4.mul(p, p);
+      u01 = f64x2.add(u01, f64x2.promote_low_f32x4(uu));
+      u23 = f64x2.add(u23, f64x2.promote_low_f32x4(v128.shuffle<f32>(uu, uu, 2, 3, 2, 3)));
+      p01 = f64x2.add(p01, f64x2.promote_low_f32x4(pp));
+      p23 = f64x2.add(p23, f64x2.promote_low_f32x4(v128.shuffle<f32>(pp, pp, 2, 3, 2, 3)));
+    }
+    // (s0 + s2) and (s1 + s3) in the two lanes, then their sum.
+    const us = f64x2.add(u01, u23), ps = f64x2.add(p01, p23);
+    su = f64x2.extract_lane(us, 0) + f64x2.extract_lane(us, 1);
+    sp = f64x2.extract_lane(ps, 0) + f64x2.extract_lane(ps, 1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const u = lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
+    const p = load<f32>(param + o);
+    su += <f64>(u * u);
+    sp += <f64>(p * p);
+  }
+  store<f64>(out, su);
+  store<f64>(out, sp, 8);
+}
+
+export function lamb_moments_f32_scalar(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, out: usize, n: i32,
+  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32,
+): void {
+  let u0: f64 = 0, u1: f64 = 0, u2: f64 = 0, u3: f64 = 0;
+  let p0: f64 = 0, p1: f64 = 0, p2: f64 = 0, p3: f64 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    let u = lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
+    let p = load<f32>(param + o);
+    u0 += <f64>(u * u);
+    p0 += <f64>(p * p);
+    u = lambMomentsOne(param + o + 4, grad + o + 4, expAvg + o + 4, expAvgSq + o + 4, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
+    p = load<f32>(param + o, 4);
+    u1 += <f64>(u * u);
+    p1 += <f64>(p * p);
+    u = lambMomentsOne(param + o + 8, grad + o + 8, expAvg + o + 8, expAvgSq + o + 8, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
+    p = load<f32>(param + o, 8);
+    u2 += <f64>(u * u);
+    p2 += <f64>(p * p);
+    u = lambMomentsOne(param + o + 12, grad + o + 12, expAvg + o + 12, expAvgSq + o + 12, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
+    p = load<f32>(param + o, 12);
+    u3 += <f64>(u * u);
+    p3 += <f64>(p * p);
+  }
+  let su = (u0 + u2) + (u1 + u3), sp = (p0 + p2) + (p1 + p3);
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const u = lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
+    const p = load<f32>(param + o);
+    su += <f64>(u * u);
+    sp += <f64>(p * p);
+  }
+  store<f64>(out, su);
+  store<f64>(out, sp, 8);
+}
+
+// @ts-ignore: decorator
+@inline function lambApplyOne(
+  pp: usize, mp: usize, vp: usize,
+  invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32, negLr: f32, tr: f32,
+): void {
+  const p = load<f32>(pp);
+  const u = lambU(load<f32>(mp), load<f32>(vp), p, invBc1, invBc2, epsRoot, eps, wd);
+  store<f32>(pp, p + negLr * (u * tr));
+}
+
+export function lamb_apply_f32_simd(
+  param: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32, negLr: f32, tr: f32,
+): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vib1 = f32x4.splat(invBc1), vib2 = f32x4.splat(invBc2), vroot = f32x4.splat(epsRoot);
+    const veps = f32x4.splat(eps), vwd = f32x4.splat(wd), vlr = f32x4.splat(negLr), vtr = f32x4.splat(tr);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(param + o);
+      const u = lambUVec(v128.load(expAvg + o), v128.load(expAvgSq + o), p, vib1, vib2, vroot, veps, vwd);
+      v128.store(param + o, f32x4.add(p, f32x4.mul(vlr, f32x4.mul(u, vtr))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    lambApplyOne(param + o, expAvg + o, expAvgSq + o, invBc1, invBc2, epsRoot, eps, wd, negLr, tr);
+  }
+}
+
+export function lamb_apply_f32_scalar(
+  param: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32, negLr: f32, tr: f32,
+): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    lambApplyOne(param + o, expAvg + o, expAvgSq + o, invBc1, invBc2, epsRoot, eps, wd, negLr, tr);
+  }
+}

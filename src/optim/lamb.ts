@@ -1,0 +1,93 @@
+/**
+ * LAMB, layer-wise adaptive moments (You et al., 2020, Large Batch Optimization for Deep
+ * Learning: Training BERT in 76 minutes, https://arxiv.org/abs/1904.00962), with the semantics of
+ * `optax.lamb` 0.2.8: `chain(scale_by_adam(b1, b2, eps, eps_root),
+ * add_decayed_weights(weight_decay), scale_by_trust_ratio(), scale_by_learning_rate(lr))`,
+ * float32 throughout.
+ *
+ * Per element at step t (g negated first when `maximize`; λ = weightDecay):
+ * ```
+ * m ← (1 − β1)·g + β1·m                v ← (1 − β2)·g² + β2·v
+ * u ← (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ) + ε_root) + ε) + λ·p
+ * p ← p − lr · tr · u                  tr = ‖p‖₂ / ‖u‖₂ of the whole tensor (1 if either is 0)
+ * ```
+ * The trust ratio is computed per tensor (per `Parameter`), as optax does per leaf, so each
+ * layer moves by about lr times its own norm whatever the scale of its gradients.
+ *
+ * State: `exp_avg` (m), `exp_avg_sq` (v).
+ */
+import { SCRATCH_OFFSET } from '../engine.js';
+import { type Kernels } from '../wasm/kernels.js';
+import { optaxBiasCorrection } from './bias-correction.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { betas, bool, nonNegative, type Schema } from './validate.js';
+
+const f = Math.fround;
+
+export interface LambOptions {
+  /** Learning rate. Default 1e-3. */
+  lr: number;
+  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
+  betas: [number, number];
+  /** Added to the denominator outside the square root. Default 1e-6, as optax. */
+  eps: number;
+  /** Added to the bias-corrected v inside the square root. Default 0. */
+  epsRoot: number;
+  /** Decoupled weight decay λ (added to the Adam direction before the trust ratio). Default 0. */
+  weightDecay: number;
+  /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA: Schema<LambOptions> = {
+  lr: nonNegative,
+  betas,
+  eps: nonNegative,
+  epsRoot: nonNegative,
+  weightDecay: nonNegative,
+  maximize: bool,
+};
+
+const DEFAULTS: LambOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, epsRoot: 0, weightDecay: 0, maximize: false };
+
+/** A float32 Euclidean norm from a sum of squares (the sum rounded to float32 first, as a float32 reduction). */
+const norm = (sumSq: number): number => f(Math.sqrt(f(sumSq)));
+
+/**
+ * LAMB.
+ *
+ * @example
+ * const [w, b] = engine.parameters([[784, 128], [128]]);
+ * const opt = new Lamb([w, b], { lr: 1e-2, weightDecay: 0.01 });
+ * // … write w.grad, b.grad …
+ * opt.step();
+ */
+export class Lamb extends Optimizer<LambOptions> {
+  constructor(params: ParamsInput<LambOptions>, options?: Partial<LambOptions>) {
+    super(params, options, { name: 'Lamb', defaults: DEFAULTS, schema: SCHEMA });
+  }
+
+  protected bufferNames(): readonly string[] {
+    return ['exp_avg', 'exp_avg_sq'];
+  }
+
+  protected stepRun(o: LambOptions, run: Run, k: Kernels): void {
+    const [b1, b2] = o.betas;
+    const invBc1 = f(1 / optaxBiasCorrection(b1, run.step));
+    const invBc2 = f(1 / optaxBiasCorrection(b2, run.step));
+    const gs = o.maximize ? -1 : 1;
+    const w1 = f(1 - b1), fb1 = f(b1), w2 = f(1 - b2), fb2 = f(b2);
+    const epsRoot = f(o.epsRoot), eps = f(o.eps), wd = f(o.weightDecay), negLr = f(-o.lr);
+    const { exp_avg: m, exp_avg_sq: v } = run.buffers as Record<string, number>;
+    const sums = this.engine.heap;
+    for (const p of run.params) {
+      const rel = p.offset - run.offset;
+      k.lamb_moments_f32(p.offset, p.gradOffset, m! + rel, v! + rel, SCRATCH_OFFSET, p.length, gs, w1, fb1, w2, fb2, invBc1, invBc2, epsRoot, eps, wd);
+      const f64 = sums.f64;
+      const uNorm = norm(f64[SCRATCH_OFFSET >> 3]!);
+      const pNorm = norm(f64[(SCRATCH_OFFSET >> 3) + 1]!);
+      const tr = pNorm === 0 || uNorm === 0 ? 1 : f(pNorm / uNorm);
+      k.lamb_apply_f32(p.offset, m! + rel, v! + rel, p.length, invBc1, invBc2, epsRoot, eps, wd, negLr, tr);
+    }
+  }
+}

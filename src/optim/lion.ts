@@ -1,0 +1,62 @@
+/**
+ * Lion, "EvoLved Sign Momentum" (Chen et al., 2023, Symbolic Discovery of Optimization
+ * Algorithms, https://arxiv.org/abs/2302.06675), with the semantics of `optax.lion` 0.2.8:
+ * `chain(scale_by_lion(b1, b2), add_decayed_weights(weight_decay), scale_by_learning_rate(lr))`,
+ * float32 throughout.
+ *
+ * Per element (g negated first when `maximize`; λ = weightDecay):
+ * ```
+ * c ← sign((1 − β1)·g + β1·m)          sign(0) = 0
+ * p ← p − lr·(c + λ·p)
+ * m ← (1 − β2)·g + β2·m                (c uses the m from before this step)
+ * ```
+ * Every update has the same magnitude lr per element, so Lion wants a learning rate 3–10×
+ * smaller than AdamW's and a weight decay 3–10× larger.
+ *
+ * State: `exp_avg` (m).
+ */
+import { type Kernels } from '../wasm/kernels.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { betas, bool, nonNegative, type Schema } from './validate.js';
+
+const f = Math.fround;
+
+export interface LionOptions {
+  /** Learning rate. Default 1e-4. */
+  lr: number;
+  /** [β1, β2]: β1 interpolates the update direction, β2 decays the momentum; each in [0, 1). Default [0.9, 0.99]. */
+  betas: [number, number];
+  /** Decoupled weight decay λ (added to the signed update, then scaled by lr). Default 1e-3, as optax. */
+  weightDecay: number;
+  /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA: Schema<LionOptions> = { lr: nonNegative, betas, weightDecay: nonNegative, maximize: bool };
+
+const DEFAULTS: LionOptions = { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 1e-3, maximize: false };
+
+/**
+ * Lion.
+ *
+ * @example
+ * const [w, b] = engine.parameters([[784, 128], [128]]);
+ * const opt = new Lion([w, b], { lr: 1e-4, weightDecay: 1e-2 });
+ * // … write w.grad, b.grad …
+ * opt.step();
+ */
+export class Lion extends Optimizer<LionOptions> {
+  constructor(params: ParamsInput<LionOptions>, options?: Partial<LionOptions>) {
+    super(params, options, { name: 'Lion', defaults: DEFAULTS, schema: SCHEMA });
+  }
+
+  protected bufferNames(): readonly string[] {
+    return ['exp_avg'];
+  }
+
+  protected stepRun(o: LionOptions, run: Run, k: Kernels): void {
+    const [b1, b2] = o.betas;
+    const gs = o.maximize ? -1 : 1;
+    k.lion_f32(run.offset, run.gradOffset, run.buffers.exp_avg!, run.n, gs, f(1 - b1), f(b1), f(1 - b2), f(b2), f(o.weightDecay), f(-o.lr));
+  }
+}
