@@ -1,6 +1,9 @@
 // Every kernel, re-exported: one file per optimizer family.
 export * from './adam';
 export * from './sgd';
+export * from './lion';
+export * from './lamb';
+export * from './adabelief';
 export * from './adagrad';
 export * from './rmsprop';
 export * from './adadelta';

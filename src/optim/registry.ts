@@ -4,6 +4,9 @@
  */
 import { Adam, AdamW } from './adam.js';
 import { SGD } from './sgd.js';
+import { Lion } from './lion.js';
+import { Lamb } from './lamb.js';
+import { AdaBelief } from './adabelief.js';
 import { Adagrad } from './adagrad.js';
 import { RMSprop } from './rmsprop.js';
 import { Adadelta } from './adadelta.js';
@@ -13,6 +16,9 @@ export const OPTIMIZERS = {
   sgd: SGD,
   adam: Adam,
   adamw: AdamW,
+  lion: Lion,
+  lamb: Lamb,
+  adabelief: AdaBelief,
   adagrad: Adagrad,
   rmsprop: RMSprop,
   adadelta: Adadelta,

@@ -1,6 +1,9 @@
 // Every pure-JS reference kernel; names match assembly/ without the _simd / _scalar suffix.
 export * from './adam.js';
 export * from './sgd.js';
+export * from './lion.js';
+export * from './lamb.js';
+export * from './adabelief.js';
 export * from './adagrad.js';
 export * from './rmsprop.js';
 export * from './adadelta.js';
