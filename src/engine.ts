@@ -227,6 +227,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     const memory = hasWebAssembly() ? new WebAssembly.Memory({ initial: pages }) : new ArrayBufferMemory(pages);
     return new Engine('js', memory, null);
   }
+  if (!hasWebAssembly()) {
+    throw new Error(`createEngine: backend "${backend}" needs WebAssembly, which is not available in this runtime; use backend "js"`);
+  }
   const memory = new WebAssembly.Memory({ initial: pages });
   const exports = await instantiateKernels(backend, memory);
   return new Engine(backend, memory, wasmKernels(exports, backend));
