@@ -8,4 +8,7 @@ export * from './adagrad';
 export * from './rmsprop';
 export * from './adadelta';
 export * from './adamax';
+export * from './nadam';
+export * from './radam';
+export * from './rprop';
 export * from './roofline';

@@ -11,6 +11,9 @@ import { Adagrad } from './adagrad.js';
 import { RMSprop } from './rmsprop.js';
 import { Adadelta } from './adadelta.js';
 import { Adamax } from './adamax.js';
+import { NAdam } from './nadam.js';
+import { RAdam } from './radam.js';
+import { Rprop } from './rprop.js';
 
 export const OPTIMIZERS = {
   sgd: SGD,
@@ -23,6 +26,9 @@ export const OPTIMIZERS = {
   rmsprop: RMSprop,
   adadelta: Adadelta,
   adamax: Adamax,
+  nadam: NAdam,
+  radam: RAdam,
+  rprop: Rprop,
 } as const;
 
 export type OptimizerName = keyof typeof OPTIMIZERS;

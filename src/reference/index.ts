@@ -8,4 +8,7 @@ export * from './adagrad.js';
 export * from './rmsprop.js';
 export * from './adadelta.js';
 export * from './adamax.js';
+export * from './nadam.js';
+export * from './radam.js';
+export * from './rprop.js';
 export * from './roofline.js';

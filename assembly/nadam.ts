@@ -1,0 +1,79 @@
+// NAdam (torch.optim.NAdam, single-tensor semantics).
+//
+//   p ← p·decay                          (decoupled weight decay; decay = 1 − lr·λ, else 1)
+//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ for L2 decay, else 0)
+//   m ← lerp(m, g, 1 − β1)               (state `exp_avg`, torch's lerp, see below)
+//   v ← β2·v + (1 − β2)·g·g              (state `exp_avg_sq`)
+//   d ← √(v·(1/(1 − β2^t))) + ε
+//   p ← p + (c1·g + c2·m) / d
+//
+// with c1 = −lr·(1 − μt)/(1 − Πμ) and c2 = −lr·μt+1/(1 − Πμ·μt+1) computed once per step by the
+// caller. torch applies the two terms as two addcdiv calls; one division of their sum is the same
+// update to within an ulp of the step and halves the divisions, which bound this loop.
+//
+// torch's lerp(x, y, w) is x + w·(y − x) when |w| < 0.5 and y + (w − 1)·(y − x) otherwise (so
+// β1 = 0 gives m = g exactly); the choice depends on w only, so it is made once per call and the
+// loop picks the base with a mask.
+
+// @ts-ignore: decorator
+@inline function nadamOne(
+  pp: usize, gp: usize, mp: usize, vp: usize,
+  gs: f32, wd: f32, decay: f32, c: f32, small: bool, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
+): void {
+  const p = load<f32>(pp) * decay;
+  const g = load<f32>(gp) * gs + wd * p;
+  const m0 = load<f32>(mp);
+  const m = select<f32>(m0, g, small) + c * (g - m0);
+  const v = load<f32>(vp) * b2 + omb2 * g * g;
+  store<f32>(mp, m);
+  store<f32>(vp, v);
+  const d = Mathf.sqrt(v * invBc2) + eps;
+  store<f32>(pp, p + (c1 * g + c2 * m) / d);
+}
+
+// @ts-ignore: decorator
+@inline function nadamBody(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32, simd: bool,
+): void {
+  const small = Mathf.abs(w1) < 0.5;
+  const c: f32 = small ? w1 : w1 - 1;
+  let i = 0;
+  if (ASC_FEATURE_SIMD && simd) {
+    const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vdecay = f32x4.splat(decay);
+    const vc = f32x4.splat(c), vmask = i32x4.splat(small ? -1 : 0);
+    const vb2 = f32x4.splat(b2), vomb2 = f32x4.splat(omb2), vinv = f32x4.splat(invBc2), veps = f32x4.splat(eps);
+    const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = f32x4.mul(v128.load(param + o), vdecay);
+      const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
+      const m0 = v128.load(expAvg + o);
+      const m = f32x4.add(v128.bitselect(m0, g, vmask), f32x4.mul(vc, f32x4.sub(g, m0)));
+      const v = f32x4.add(f32x4.mul(v128.load(expAvgSq + o), vb2), f32x4.mul(f32x4.mul(vomb2, g), g));
+      v128.store(expAvg + o, m);
+      v128.store(expAvgSq + o, v);
+      const d = f32x4.add(f32x4.sqrt(f32x4.mul(v, vinv)), veps);
+      const u = f32x4.add(f32x4.mul(vc1, g), f32x4.mul(vc2, m));
+      v128.store(param + o, f32x4.add(p, f32x4.div(u, d)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    nadamOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, wd, decay, c, small, b2, omb2, invBc2, eps, c1, c2);
+  }
+}
+
+export function nadam_f32_simd(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
+): void {
+  nadamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, invBc2, eps, c1, c2, true);
+}
+
+export function nadam_f32_scalar(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
+): void {
+  nadamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, invBc2, eps, c1, c2, false);
+}

@@ -1,0 +1,87 @@
+// RAdam (torch.optim.RAdam, single-tensor semantics).
+//
+//   p ← p·decay                          (decoupled weight decay; decay = 1 − lr·λ, else 1)
+//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ for L2 decay, else 0)
+//   m ← lerp(m, g, 1 − β1)               (state `exp_avg`, torch's lerp, see adamax.ts)
+//   v ← β2·v + (1 − β2)·g·g              (state `exp_avg_sq`)
+//   rectified (ρt > 5):   p ← p + (s·m) / (√v + ε)     s = −lr·r·√(1 − β2^t)/(1 − β1^t)
+//   otherwise:            p ← p + s·m                   s = −lr/(1 − β1^t)
+//
+// Whether the step is rectified depends on t only, so it is one kernel or the other per call;
+// the caller folds bias corrections, learning rate and the rectification term r into s.
+
+// @ts-ignore: decorator
+@inline function radamOne(
+  pp: usize, gp: usize, mp: usize, vp: usize,
+  gs: f32, wd: f32, decay: f32, c: f32, small: bool, b2: f32, omb2: f32, negStep: f32, eps: f32, rect: bool,
+): void {
+  const p = load<f32>(pp) * decay;
+  const g = load<f32>(gp) * gs + wd * p;
+  const m0 = load<f32>(mp);
+  const m = select<f32>(m0, g, small) + c * (g - m0);
+  const v = load<f32>(vp) * b2 + omb2 * g * g;
+  store<f32>(mp, m);
+  store<f32>(vp, v);
+  store<f32>(pp, rect ? p + (negStep * m) / (Mathf.sqrt(v) + eps) : p + negStep * m);
+}
+
+// @ts-ignore: decorator
+@inline function radamBody(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32, rect: bool, simd: bool,
+): void {
+  const small = Mathf.abs(w1) < 0.5;
+  const c: f32 = small ? w1 : w1 - 1;
+  let i = 0;
+  if (ASC_FEATURE_SIMD && simd) {
+    const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vdecay = f32x4.splat(decay);
+    const vc = f32x4.splat(c), vmask = i32x4.splat(small ? -1 : 0);
+    const vb2 = f32x4.splat(b2), vomb2 = f32x4.splat(omb2), vstep = f32x4.splat(negStep), veps = f32x4.splat(eps);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = f32x4.mul(v128.load(param + o), vdecay);
+      const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
+      const m0 = v128.load(expAvg + o);
+      const m = f32x4.add(v128.bitselect(m0, g, vmask), f32x4.mul(vc, f32x4.sub(g, m0)));
+      const v = f32x4.add(f32x4.mul(v128.load(expAvgSq + o), vb2), f32x4.mul(f32x4.mul(vomb2, g), g));
+      v128.store(expAvg + o, m);
+      v128.store(expAvgSq + o, v);
+      const u = rect
+        ? f32x4.div(f32x4.mul(vstep, m), f32x4.add(f32x4.sqrt(v), veps))
+        : f32x4.mul(vstep, m);
+      v128.store(param + o, f32x4.add(p, u));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    radamOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, wd, decay, c, small, b2, omb2, negStep, eps, rect);
+  }
+}
+
+export function radam_f32_simd(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32,
+): void {
+  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, eps, true, true);
+}
+
+export function radam_f32_scalar(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32,
+): void {
+  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, eps, true, false);
+}
+
+export function radam_unrectified_f32_simd(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32,
+): void {
+  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, 0, false, true);
+}
+
+export function radam_unrectified_f32_scalar(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32,
+): void {
+  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, 0, false, false);
+}

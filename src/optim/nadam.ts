@@ -1,0 +1,103 @@
+/**
+ * NAdam: Adam with Nesterov momentum (Dozat, 2016, "Incorporating Nesterov Momentum into Adam",
+ * https://openreview.net/forum?id=OM0jvwB8jIp57ZJjtNEZ), with the momentum schedule of the paper
+ * and the semantics of `torch.optim.NAdam` 2.11 (single-tensor path).
+ *
+ * Per element, at step t (g negated when `maximize`, λ = weightDecay, ψ = momentumDecay):
+ * ```
+ * p ← p·(1 − lr·λ)                     if decoupledWeightDecay (NAdamW)
+ * g ← g + λ·p                          otherwise (L2), when λ ≠ 0
+ * μt = β1·(1 − ½·0.96^(t·ψ))           μt+1 = β1·(1 − ½·0.96^((t+1)·ψ))
+ * Π ← Π·μt                             (scalar state `mu_product`, float32, starts at 1)
+ * m ← m + (1 − β1)(g − m)              v ← β2·v + (1 − β2)·g²
+ * d = √(v / (1 − β2ᵗ)) + ε
+ * p ← p − lr·(1 − μt)/(1 − Π) · g/d − lr·μt+1/(1 − Π·μt+1) · m/d
+ * ```
+ * Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0, momentumDecay 4e-3,
+ * decoupledWeightDecay false, maximize false.
+ * State: `exp_avg` (m), `exp_avg_sq` (v), scalar `mu_product` (Π).
+ */
+import { type Kernels } from '../wasm/kernels.js';
+import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
+import { betas, bool, nonNegative, type Schema } from './validate.js';
+
+const f = Math.fround;
+
+export interface NAdamOptions {
+  /** Learning rate. Default 2e-3. */
+  lr: number;
+  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
+  betas: [number, number];
+  /** Added to the denominator for stability. Default 1e-8. */
+  eps: number;
+  /** Weight decay λ (L2, or decoupled when `decoupledWeightDecay`). Default 0. */
+  weightDecay: number;
+  /** ψ in the momentum schedule μt = β1·(1 − ½·0.96^(t·ψ)). Default 4e-3. */
+  momentumDecay: number;
+  /** Decay the weights directly (NAdamW) instead of adding λ·p to the gradient. Default false. */
+  decoupledWeightDecay: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA: Schema<NAdamOptions> = {
+  lr: nonNegative,
+  betas,
+  eps: nonNegative,
+  weightDecay: nonNegative,
+  momentumDecay: nonNegative,
+  decoupledWeightDecay: bool,
+  maximize: bool,
+};
+
+const DEFAULTS: NAdamOptions = {
+  lr: 2e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  momentumDecay: 4e-3,
+  decoupledWeightDecay: false,
+  maximize: false,
+};
+
+/**
+ * NAdam.
+ *
+ * @example
+ * const [w, b] = engine.parameters([[784, 128], [128]]);
+ * const opt = new NAdam([w, b], { lr: 2e-3 });
+ * // … write w.grad, b.grad …
+ * opt.step();
+ */
+export class NAdam extends Optimizer<NAdamOptions> {
+  constructor(params: ParamsInput<NAdamOptions>, options?: Partial<NAdamOptions>) {
+    super(params, options, { name: 'NAdam', defaults: DEFAULTS, schema: SCHEMA });
+  }
+
+  protected bufferNames(): readonly string[] {
+    return ['exp_avg', 'exp_avg_sq'];
+  }
+
+  protected scalarState(): Record<string, number> {
+    return { mu_product: 1 };
+  }
+
+  protected stepRun(o: NAdamOptions, run: Run, k: Kernels): void {
+    const { lr, eps, weightDecay: wd, momentumDecay: psi } = o;
+    const [b1, b2] = o.betas;
+    const t = run.step;
+    const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi));
+    const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
+    // torch keeps the product as a float32 tensor: `mu_product *= mu` multiplies in float32.
+    const mp = f(run.scalars.mu_product! * f(mu));
+    run.scalars.mu_product = mp;
+    const bc2 = 1 - b2 ** t;
+    const c1 = f((-lr * (1 - mu)) / (1 - mp));
+    const c2 = f((-lr * muNext) / (1 - mp * muNext));
+    const gs = o.maximize ? -1 : 1;
+    const l2 = o.decoupledWeightDecay ? 0 : f(wd);
+    const decay = o.decoupledWeightDecay ? f(1 - lr * wd) : 1;
+    const { exp_avg: m, exp_avg_sq: v } = run.buffers as Record<string, number>;
+    k.nadam_f32(run.offset, run.gradOffset, m!, v!, run.n, gs, l2, decay, f(1 - b1), f(b2), f(1 - b2), f(1 / bc2), f(eps), c1, c2);
+  }
+}

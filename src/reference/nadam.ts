@@ -1,0 +1,30 @@
+/** Pure-JS reference for assembly/nadam.ts (same operations, same order, Math.fround after each). */
+import type { Heap } from '../memory/heap.js';
+
+const f = Math.fround;
+
+export function nadam_f32(
+  h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
+  gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, invBc2: number, eps: number,
+  c1: number, c2: number,
+): void {
+  // The WebAssembly kernels receive these as f32 parameters: round them the same way.
+  gs = f(gs), wd = f(wd), decay = f(decay), w1 = f(w1), b2 = f(b2), omb2 = f(omb2);
+  invBc2 = f(invBc2), eps = f(eps), c1 = f(c1), c2 = f(c2);
+  const a = h.f32;
+  const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2;
+  // torch's lerp: x + w·(y − x) for |w| < 0.5, else y + (w − 1)·(y − x).
+  const small = Math.abs(w1) < 0.5;
+  const c = small ? w1 : f(w1 - 1);
+  for (let i = 0; i < n; i++) {
+    const p = f(a[P + i]! * decay);
+    const g = f(f(a[G + i]! * gs) + f(wd * p));
+    const m0 = a[M + i]!;
+    const m = f((small ? m0 : g) + f(c * f(g - m0)));
+    const v = f(f(a[V + i]! * b2) + f(f(omb2 * g) * g));
+    a[M + i] = m;
+    a[V + i] = v;
+    const d = f(f(Math.sqrt(f(v * invBc2))) + eps);
+    a[P + i] = f(p + f(f(f(c1 * g) + f(c2 * m)) / d));
+  }
+}

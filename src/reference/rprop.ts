@@ -1,0 +1,28 @@
+/** Pure-JS reference for assembly/rprop.ts (same comparisons, same operations, Math.fround after each). */
+import type { Heap } from '../memory/heap.js';
+
+const f = Math.fround;
+
+export function rprop_f32(
+  h: Heap, param: number, grad: number, prev: number, stepSize: number, n: number,
+  gs: number, etaMinus: number, etaPlus: number, sMin: number, sMax: number,
+): void {
+  // The WebAssembly kernels receive these as f32 parameters: round them the same way.
+  gs = f(gs), etaMinus = f(etaMinus), etaPlus = f(etaPlus), sMin = f(sMin), sMax = f(sMax);
+  const a = h.f32;
+  const P = param >> 2, G = grad >> 2, Q = prev >> 2, S = stepSize >> 2;
+  for (let i = 0; i < n; i++) {
+    const g0 = f(a[G + i]! * gs);
+    const q = f(g0 * a[Q + i]!);
+    const pos = q > 0;
+    const neg = q < 0;
+    const eta = pos ? etaPlus : neg ? etaMinus : 1;
+    // Math.min/max propagate NaN and order −0 < +0, as WebAssembly's f32.min/max.
+    const s = Math.min(Math.max(f(a[S + i]! * eta), sMin), sMax);
+    const g = neg ? 0 : g0;
+    const sign = (g > 0 ? 1 : 0) - (g < 0 ? 1 : 0);
+    a[S + i] = s;
+    a[Q + i] = g;
+    a[P + i] = f(a[P + i]! - f(sign * s));
+  }
+}
