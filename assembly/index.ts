@@ -11,4 +11,6 @@ export * from './adamax';
 export * from './nadam';
 export * from './radam';
 export * from './rprop';
+export * from './reduce';
+export * from './elementwise';
 export * from './roofline';

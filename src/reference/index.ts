@@ -11,4 +11,6 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './reduce.js';
+export * from './elementwise.js';
 export * from './roofline.js';

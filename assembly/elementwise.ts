@@ -1,0 +1,130 @@
+// Elementwise float32 kernels for the training toolkit (clipping, accumulation, EMA):
+//
+//   scale_f32    x ← a·x
+//   clamp_f32    x ← min(max(x, lo), hi)          (NaN stays NaN)
+//   axpby_f32    y ← a·y + b·x                    (accumulation: a = b = 1; EMA: a = d, b = 1 − d)
+//   copy_f32     dst ← src                        (non-overlapping, or dst before src)
+//   swap_f32     a ↔ b                            (non-overlapping)
+//
+// Each has a v128 main loop and a scalar tail (`_simd`) and a scalar loop (`_scalar`), sharing
+// the scalar element function; the JS reference repeats the same operations with Math.fround.
+
+// @ts-ignore: decorator
+@inline function scaleOne(p: usize, a: f32): void {
+  store<f32>(p, load<f32>(p) * a);
+}
+
+export function scale_f32_simd(x: usize, n: i32, a: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f32x4.splat(a);
+    for (; i + 4 <= n; i += 4) {
+      const p = x + (<usize>i << 2);
+      v128.store(p, f32x4.mul(v128.load(p), va));
+    }
+  }
+  for (; i < n; i++) scaleOne(x + (<usize>i << 2), a);
+}
+
+export function scale_f32_scalar(x: usize, n: i32, a: f32): void {
+  for (let i = 0; i < n; i++) scaleOne(x + (<usize>i << 2), a);
+}
+
+// @ts-ignore: decorator
+@inline function clampOne(p: usize, lo: f32, hi: f32): void {
+  store<f32>(p, Mathf.min(Mathf.max(load<f32>(p), lo), hi));
+}
+
+export function clamp_f32_simd(x: usize, n: i32, lo: f32, hi: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+    for (; i + 4 <= n; i += 4) {
+      const p = x + (<usize>i << 2);
+      v128.store(p, f32x4.min(f32x4.max(v128.load(p), vlo), vhi));
+    }
+  }
+  for (; i < n; i++) clampOne(x + (<usize>i << 2), lo, hi);
+}
+
+export function clamp_f32_scalar(x: usize, n: i32, lo: f32, hi: f32): void {
+  for (let i = 0; i < n; i++) clampOne(x + (<usize>i << 2), lo, hi);
+}
+
+// @ts-ignore: decorator
+@inline function axpbyOne(yp: usize, xp: usize, a: f32, b: f32): void {
+  store<f32>(yp, a * load<f32>(yp) + b * load<f32>(xp));
+}
+
+export function axpby_f32_simd(y: usize, x: usize, n: i32, a: f32, b: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f32x4.splat(a), vb = f32x4.splat(b);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(y + o, f32x4.add(f32x4.mul(va, v128.load(y + o)), f32x4.mul(vb, v128.load(x + o))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    axpbyOne(y + o, x + o, a, b);
+  }
+}
+
+export function axpby_f32_scalar(y: usize, x: usize, n: i32, a: f32, b: f32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    axpbyOne(y + o, x + o, a, b);
+  }
+}
+
+export function copy_f32_simd(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, v128.load(src + o));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<u32>(dst + o, load<u32>(src + o));
+  }
+}
+
+export function copy_f32_scalar(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<u32>(dst + o, load<u32>(src + o));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function swapOne(ap: usize, bp: usize): void {
+  const t = load<u32>(ap);
+  store<u32>(ap, load<u32>(bp));
+  store<u32>(bp, t);
+}
+
+export function swap_f32_simd(a: usize, b: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const t = v128.load(a + o);
+      v128.store(a + o, v128.load(b + o));
+      v128.store(b + o, t);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    swapOne(a + o, b + o);
+  }
+}
+
+export function swap_f32_scalar(a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    swapOne(a + o, b + o);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Pure-JS reference for assembly/elementwise.ts: the same operations in the same order, each
+ * rounded to float32 with Math.fround, so it agrees with the WebAssembly kernels bit for bit.
+ * Copies and swaps move raw 32-bit words, so NaN payloads survive as they do in WebAssembly.
+ */
+import type { Heap } from '../memory/heap.js';
+
+const f = Math.fround;
+
+/** x ← a·x */
+export function scale_f32(h: Heap, x: number, n: number, a: number): void {
+  const v = h.f32;
+  const X = x >> 2;
+  const fa = f(a);
+  for (let i = 0; i < n; i++) v[X + i] = f(v[X + i]! * fa);
+}
+
+/** x ← min(max(x, lo), hi); NaN stays NaN. */
+export function clamp_f32(h: Heap, x: number, n: number, lo: number, hi: number): void {
+  const v = h.f32;
+  const X = x >> 2;
+  const flo = f(lo), fhi = f(hi);
+  for (let i = 0; i < n; i++) v[X + i] = Math.min(Math.max(v[X + i]!, flo), fhi);
+}
+
+/** y ← a·y + b·x */
+export function axpby_f32(h: Heap, y: number, x: number, n: number, a: number, b: number): void {
+  const v = h.f32;
+  const Y = y >> 2, X = x >> 2;
+  const fa = f(a), fb = f(b);
+  for (let i = 0; i < n; i++) v[Y + i] = f(f(fa * v[Y + i]!) + f(fb * v[X + i]!));
+}
+
+/** dst ← src (non-overlapping, or dst before src). */
+export function copy_f32(h: Heap, dst: number, src: number, n: number): void {
+  const w = new Uint32Array(h.u8.buffer);
+  const D = dst >> 2, S = src >> 2;
+  for (let i = 0; i < n; i++) w[D + i] = w[S + i]!;
+}
+
+/** a ↔ b (non-overlapping). */
+export function swap_f32(h: Heap, a: number, b: number, n: number): void {
+  const w = new Uint32Array(h.u8.buffer);
+  const A = a >> 2, B = b >> 2;
+  for (let i = 0; i < n; i++) {
+    const t = w[A + i]!;
+    w[A + i] = w[B + i]!;
+    w[B + i] = t;
+  }
+}
