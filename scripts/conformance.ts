@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { type OptimizerCase, runOptimizerConformance } from './conformance/optimizers.js';
+import { type ClippingCase, runClippingConformance } from './conformance/clipping.js';
 
 interface Result {
   name: string;
@@ -37,6 +38,8 @@ async function main(): Promise<number> {
   const first = cases[0] as Record<string, unknown> | undefined;
   if (!first || 'optimizer' in first) {
     results = await runOptimizerConformance(cases as OptimizerCase[]);
+  } else if ('kind' in first) {
+    results = runClippingConformance({ cases: cases as ClippingCase[] });
   } else {
     console.error(`${file}: unrecognised case format`);
     return 2;
