@@ -1,0 +1,101 @@
+/**
+ * Interleaved timing with tinybench. The machine is shared and noisy, so the variants of one
+ * case are not timed one after another for seconds each: they take turns, round after round, in
+ * a rotating order, each for a short slice, and the result is the median of every batch sample
+ * from every round. A warm-up pass per variant (discarded) lets V8 tier up both the JS loops and
+ * the WebAssembly code first. Each sample is a batch of `reps` calls sized to about `batchMs`,
+ * so timer overhead stays far below the time measured even at 1,024 parameters.
+ */
+import { Bench } from 'tinybench';
+
+/** One way of doing one optimizer step over `n` parameters. */
+export interface Timed {
+  variant: string;
+  step: () => void;
+  /** Warm-up for this variant, ms, when it needs more than the schedule's (tfjs tiers up slowly). */
+  warmupMs?: number;
+}
+
+export interface Schedule {
+  /** Rounds of turns (each variant once per round). */
+  rounds: number;
+  /** Time budget per variant per round, ms. */
+  roundMs: number;
+  /** Target duration of one batch sample, ms. */
+  batchMs: number;
+  /** Minimum warm-up per variant, ms (and at least 3 calls). */
+  warmupMs: number;
+}
+
+export interface Timing {
+  variant: string;
+  /** Median over all batch samples, nanoseconds per parameter per step. */
+  nsPerParam: number;
+  /** Number of batch samples the median is taken over. */
+  samples: number;
+  /** Calls per batch sample. */
+  reps: number;
+  /** Median of each round, ns/param (a view of the drift over the run). */
+  roundMedians: number[];
+}
+
+export const median = (xs: readonly number[]): number => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+
+/** Runs `step` for at least `ms` and 3 calls; returns the time of the fastest call, ms. */
+function warmUp(step: () => void, ms: number): number {
+  let best = Infinity;
+  const end = performance.now() + ms;
+  for (let i = 0; i < 3 || performance.now() < end; i++) {
+    const t0 = performance.now();
+    step();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/**
+ * Times the variants interleaved and returns one {@link Timing} per variant, in input order.
+ * `n` converts batch times into ns per parameter.
+ */
+export function measureInterleaved(variants: readonly Timed[], n: number, s: Schedule): Timing[] {
+  const reps = variants.map((v) => {
+    const call = warmUp(v.step, Math.max(s.warmupMs, v.warmupMs ?? 0));
+    return Math.max(1, Math.round(s.batchMs / Math.max(call, 1e-4)));
+  });
+  const all: number[][] = variants.map(() => []);
+  const rounds: number[][] = variants.map(() => []);
+  for (let r = 0; r < s.rounds; r++) {
+    const bench = new Bench({ time: s.roundMs, iterations: 1, warmup: false, retainSamples: true, throws: true, timestampProvider: 'hrtimeNow' });
+    // Rotate the order each round, and reverse it every other round, so no variant always
+    // follows the same neighbour (cache and frequency effects even out).
+    const order = variants.map((_, i) => (i + r) % variants.length);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) {
+      const { step } = variants[i]!;
+      const k = reps[i]!;
+      bench.add(String(i), () => {
+        for (let j = 0; j < k; j++) step();
+      });
+    }
+    bench.runSync();
+    for (const task of bench.tasks) {
+      const i = Number(task.name);
+      const result = task.result as { latency?: { samples?: readonly number[] } };
+      const ns = (result.latency?.samples ?? []).map((ms) => (ms * 1e6) / (reps[i]! * n));
+      all[i]!.push(...ns);
+      rounds[i]!.push(median(ns));
+    }
+  }
+  return variants.map((v, i) => ({
+    variant: v.variant,
+    nsPerParam: median(all[i]!),
+    samples: all[i]!.length,
+    reps: reps[i]!,
+    roundMedians: rounds[i]!,
+  }));
+}
