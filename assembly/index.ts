@@ -14,3 +14,6 @@ export * from './rprop';
 export * from './reduce';
 export * from './elementwise';
 export * from './roofline';
+export * from './matmul';
+export * from './activation';
+export * from './loss';

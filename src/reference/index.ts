@@ -14,3 +14,6 @@ export * from './rprop.js';
 export * from './reduce.js';
 export * from './elementwise.js';
 export * from './roofline.js';
+export * from './matmul.js';
+export * from './activation.js';
+export * from './loss.js';
