@@ -1,0 +1,100 @@
+// Adagrad: hand-computed steps, the lr_decay schedule, the initial accumulator, zero gradients,
+// maximize, validation; every run compared bit for bit on simd, scalar and js.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../src/engine.js';
+import { Adagrad, type AdagradOptions } from '../src/optim/adagrad.js';
+import { engines } from './helpers/lockstep.js';
+import { awkwardGrads, expectBits, expectClose, runEverywhere } from './helpers/three-backends.js';
+
+const f = Math.fround;
+let all: Engine[];
+beforeAll(async () => {
+  all = await engines(1 << 20);
+});
+
+describe('Adagrad', () => {
+  it('first step: sum = init + g², p − lr·g/(√sum + ε)', () => {
+    const p0 = [1, -2, 0.5, 3, -0.25];
+    const g = [0.5, -1, 0, 4, 1e-3];
+    const options: Partial<AdagradOptions> = { lr: 0.1, initialAccumulatorValue: 0.25 };
+    const r = runEverywhere(all, Adagrad, { options, init: [p0], grads: [[g]] });
+    const sum = g.map((x) => 0.25 + x * x);
+    expectClose(r.state[0]!.sum as Float32Array, sum, 'sum');
+    expectClose(r.params[0]![0]!, p0.map((p, i) => p - (0.1 * g[i]!) / (Math.sqrt(sum[i]!) + 1e-10)), 'p');
+  });
+
+  it('lrDecay: step t uses lr / (1 + (t − 1)·lrDecay)', () => {
+    const steps = 5;
+    const r = runEverywhere(all, Adagrad, {
+      options: { lr: 0.5, lrDecay: 0.3, eps: 0 },
+      init: [[2]],
+      grads: Array.from({ length: steps }, () => [[1]]),
+    });
+    let p = 2;
+    for (let t = 1; t <= steps; t++) {
+      p -= 0.5 / (1 + (t - 1) * 0.3) / Math.sqrt(t);
+      expectClose(r.params[t - 1]![0]!, [p], `step ${t}`);
+    }
+    expect(r.state[0]!.step).toBe(steps);
+  });
+
+  it('the step size is read from the param group at every step (schedulers edit it)', () => {
+    const r = runEverywhere(all, Adagrad, {
+      options: { lr: 1, eps: 0 },
+      init: [[0]],
+      grads: [[[1]], [[1]]],
+      before: (opt, s) => {
+        if (s === 1) opt.paramGroups[0]!.lr = 0.25;
+      },
+    });
+    expectBits(r.params[0]![0]!, [-1]);
+    expectBits(r.params[1]![0]!, [f(-1 + f(f(-0.25) / f(Math.SQRT2)))]);
+  });
+
+  it('a zero gradient leaves the parameter and a zero accumulator unchanged; with ε = 0 it gives NaN as torch (0/0)', () => {
+    const r = runEverywhere(all, Adagrad, { options: { lr: 0.1 }, init: [[1, -1, 0, 5]], grads: [[[0, 0, 0, 0]]] });
+    expectBits(r.params[0]![0]!, [1, -1, 0, 5]);
+    expectBits(r.state[0]!.sum as Float32Array, [0, 0, 0, 0]);
+    const z = runEverywhere(all, Adagrad, { options: { lr: 0.1, eps: 0 }, init: [[1]], grads: [[[0]]] });
+    expect(z.params[0]![0]![0]).toBeNaN();
+  });
+
+  it('maximize with weight decay equals minimizing the negated gradient, bit for bit', () => {
+    const init = [Float32Array.from({ length: 19 }, (_, i) => Math.sin(i) * 2)];
+    const grads = awkwardGrads(19, 6, 3).map((g) => [g]);
+    const options = { lr: 0.05, weightDecay: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 };
+    const a = runEverywhere(all, Adagrad, { options: { ...options, maximize: true }, init, grads });
+    const b = runEverywhere(all, Adagrad, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
+  });
+
+  it('awkward sizes and scales (tails, subnormal and huge gradients) agree on every backend', () => {
+    const sizes = [1, 3, 4, 5, 8, 9, 17, 33];
+    const init = sizes.map((n, t) => Float32Array.from({ length: n }, (_, i) => Math.cos(i + t)));
+    const steps = awkwardGrads(sizes.reduce((a, b) => a + b, 0), 7, 11);
+    const grads = steps.map((g) => {
+      let at = 0;
+      return sizes.map((n) => g.slice(at, (at += n)));
+    });
+    runEverywhere(all, Adagrad, { options: { lr: 0.1, weightDecay: 0.01, lrDecay: 0.05, initialAccumulatorValue: 0.1, eps: 1e-6 }, init, grads });
+  });
+
+  it('rejects bad options with an error naming the argument, before any change', async () => {
+    const e = all[0]!;
+    const [p] = e.parameters([[3]]);
+    expect(() => new Adagrad([p!], { lrDecay: -1 })).toThrow(/lrDecay/);
+    expect(() => new Adagrad([p!], { initialAccumulatorValue: -0.1 })).toThrow(RangeError);
+    expect(() => new Adagrad([p!], { eps: -1 })).toThrow(/eps/);
+    expect(() => new Adagrad([p!], { lr: Number.NaN })).toThrow(/lr/);
+    expect(() => new Adagrad([p!], { maximize: 1 as unknown as boolean })).toThrow(TypeError);
+    const opt = new Adagrad([p!], { lr: 0.1 });
+    p!.data.set([1, 2, 3]);
+    p!.grad.set([1, 1, 1]);
+    opt.paramGroups[0]!.lrDecay = -0.5;
+    expect(() => opt.step()).toThrow(/lrDecay/);
+    expectBits(p!.data, [1, 2, 3]);
+    expect(opt.stateDict().state).toEqual({});
+    opt.dispose();
+    p!.dispose();
+  });
+});
