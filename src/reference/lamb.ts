@@ -32,8 +32,8 @@ export function lamb_moments_f32(
   const n4 = n & ~3;
   for (let i = 0; i < n4; i++) {
     const [uu, pp] = one(i);
-    su[i & 3] += uu;
-    sp[i & 3] += pp;
+    su[i & 3] = su[i & 3]! + uu;
+    sp[i & 3] = sp[i & 3]! + pp;
   }
   let tu = (su[0]! + su[2]!) + (su[1]! + su[3]!);
   let tp = (sp[0]! + sp[2]!) + (sp[1]! + sp[3]!);
