@@ -1,0 +1,168 @@
+// NAdam: hand-computed first step, the momentum schedule and its float32 running product
+// `mu_product` (kept per run, saved and restored), torch's lerp for β1 ≤ 0.5, weight decay (L2
+// and decoupled), maximize, hyperparameters read at every step, validation; every run compared
+// bit for bit on simd, scalar and js.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../src/engine.js';
+import { NAdam, type NAdamOptions } from '../src/optim/nadam.js';
+import { agreeEverywhere, awkward, expectBits, expectNear } from './helpers/backends-agree.js';
+import { engines } from './helpers/lockstep.js';
+
+const f = Math.fround;
+let all: Engine[];
+beforeAll(async () => {
+  all = await engines(1 << 20);
+});
+
+type Opts = { lr: number; betas: [number, number]; eps: number; weightDecay: number; momentumDecay: number; decoupledWeightDecay: boolean };
+const base: Opts = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false };
+
+/** NAdam in double precision, from Dozat's update as torch writes it. */
+function nadamDouble(p0: number[], grads: number[][], o: Opts): number[][] {
+  const [b1, b2] = o.betas;
+  const p = [...p0], m = p0.map(() => 0), v = p0.map(() => 0);
+  let prod = 1;
+  return grads.map((g0, s) => {
+    const t = s + 1;
+    const mu = b1 * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
+    const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * o.momentumDecay));
+    prod *= mu;
+    const bc2 = 1 - b2 ** t;
+    for (let i = 0; i < p.length; i++) {
+      let g = g0[i]!;
+      if (o.decoupledWeightDecay) p[i] = p[i]! * (1 - o.lr * o.weightDecay);
+      else g += o.weightDecay * p[i]!;
+      m[i] = b1 * m[i]! + (1 - b1) * g;
+      v[i] = b2 * v[i]! + (1 - b2) * g * g;
+      const d = Math.sqrt(v[i]! / bc2) + o.eps;
+      p[i] = p[i]! - (o.lr * (1 - mu)) / (1 - prod) * (g / d) - ((o.lr * muNext) / (1 - prod * muNext)) * (m[i]! / d);
+    }
+    return [...p];
+  });
+}
+
+describe('NAdam', () => {
+  it('first step: p − lr·(1 − μ1)/(1 − μ1)·g/d − lr·μ2/(1 − μ1μ2)·(1 − β1)g/d with d = |g| + ε', () => {
+    const p0 = [1, -2, 0.5, 3, -0.25];
+    const g = [0.5, -1, 0, 4, 1e-3];
+    const r = agreeEverywhere(all, NAdam, { options: { lr: 0.1 }, init: [p0], grads: [[g]] });
+    const mu1 = 0.9 * (1 - 0.5 * 0.96 ** 0.004), mu2 = 0.9 * (1 - 0.5 * 0.96 ** 0.008);
+    const want = p0.map((p, i) => {
+      const d = Math.abs(g[i]!) + 1e-8;
+      return p - 0.1 * (g[i]! / d) - ((0.1 * mu2) / (1 - mu1 * mu2)) * ((0.1 * g[i]!) / d);
+    });
+    expectNear(r.params[0]![0]!, want, 'p', 1e-6, 1e-7);
+    expect(r.states[0]![0]!.mu_product).toBe(f(f(mu1)));
+  });
+
+  it('mu_product is the float32 running product of μt, step by step, and survives save/restore', () => {
+    const o = { lr: 0.01, momentumDecay: 0.05, betas: [0.95, 0.99] as [number, number] };
+    const grads = awkward(6, 10, 2).map((g) => [g]);
+    const r = agreeEverywhere(all, NAdam, { options: o, init: [[1, 2, 3, 4, 5, 6]], grads });
+    let mp = 1;
+    r.states.forEach((st, s) => {
+      mp = f(mp * f(0.95 * (1 - 0.5 * 0.96 ** ((s + 1) * 0.05))));
+      expect(st[0]!.mu_product, `step ${s + 1}`).toBe(mp);
+    });
+    for (const e of all) {
+      const [a] = e.parameters([Float32Array.of(1, 2, 3, 4, 5, 6)]);
+      const opt = new NAdam([a!], o);
+      grads.slice(0, 4).forEach(([g]) => (a!.grad.set(g!), opt.step()));
+      const saved = structuredClone(opt.stateDict());
+      opt.dispose();
+      const again = new NAdam([a!], o);
+      again.loadStateDict(saved);
+      grads.slice(4).forEach(([g]) => (a!.grad.set(g!), again.step()));
+      expectBits(a!.data, r.params[9]![0]!, `${e.backend}: restored run`);
+      expect(again.stateDict().state[0]!.mu_product).toBe(mp);
+      expect(() => again.loadStateDict({ ...saved, state: { 0: { ...saved.state[0]!, mu_product: Number.NaN } } })).toThrow(/mu_product/);
+      again.dispose();
+      a!.dispose();
+    }
+  });
+
+  it.each([
+    ['defaults', {}],
+    ['L2 decay', { lr: 0.01, weightDecay: 0.1, momentumDecay: 6e-3 }],
+    ['decoupled decay', { lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true }],
+    ['no momentum decay, low betas', { lr: 0.01, betas: [0.3, 0.6] as [number, number], momentumDecay: 0, eps: 1e-6 }],
+  ])('12 steps (%s) match the double-precision formulas', (_name, over) => {
+    const p0 = [0.3, -1.2, 2, 0.01, -0.7, 1.5, 0, 0.9, -3];
+    const grads = Array.from({ length: 12 }, (_, s) => p0.map((_, i) => f(Math.sin(1 + s * 0.7 + i * 1.3) * (i % 3 === 0 ? 0.01 : 1))));
+    const o = { ...base, ...over };
+    const r = agreeEverywhere(all, NAdam, { options: o, init: [p0], grads: grads.map((g) => [g]) });
+    const want = nadamDouble(p0, grads, o);
+    r.params.forEach((ps, s) => expectNear(ps[0]!, want[s]!, `step ${s + 1}`, 2e-6, 1e-7));
+  });
+
+  it('β1 = 0 keeps exp_avg equal to the gradient exactly (torch lerp from the far end)', () => {
+    const grads = awkward(13, 8, 5).map((g) => [g.map((x) => (Math.abs(x) > 1e10 ? x * 1e-20 : x))]);
+    const r = agreeEverywhere(all, NAdam, { options: { lr: 0.01, betas: [0, 0.99] }, init: [new Float32Array(13).fill(0.5)], grads });
+    r.states.forEach((st, s) => expectBits(st[0]!.exp_avg as Float32Array, grads[s]![0]!.map((x) => x + 0), `step ${s + 1}`));
+  });
+
+  it('a zero gradient leaves p unchanged; decoupled decay then scales p by exactly (1 − lr·λ)', () => {
+    const a = agreeEverywhere(all, NAdam, { options: { lr: 0.1 }, init: [[1, -1, 5]], grads: [[[0, 0, 0]]] });
+    expectBits(a.params[0]![0]!, [1, -1, 5]);
+    const b = agreeEverywhere(all, NAdam, {
+      options: { lr: 0.1, weightDecay: 0.5, decoupledWeightDecay: true },
+      init: [[1, -1, 5]],
+      grads: [[[0, 0, 0]]],
+    });
+    expectBits(b.params[0]![0]!, [1, -1, 5].map((x) => f(x * f(1 - 0.05))));
+  });
+
+  it('maximize with L2 weight decay equals minimizing the negated gradient, bit for bit', () => {
+    const init = [Float32Array.from({ length: 19 }, (_, i) => Math.sin(i) * 2)];
+    const grads = awkward(19, 8, 3).map((g) => [g]);
+    const options: Partial<NAdamOptions> = { lr: 0.05, betas: [0.8, 0.9], weightDecay: 0.1 };
+    const a = agreeEverywhere(all, NAdam, { options: { ...options, maximize: true }, init, grads });
+    const b = agreeEverywhere(all, NAdam, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
+  });
+
+  it('lr is read from the param group at every step (schedulers edit it)', () => {
+    const r = agreeEverywhere(all, NAdam, {
+      options: { lr: 0.1 },
+      init: [[1, 2]],
+      grads: [[[1, -1]], [[1, -1]]],
+      before: (opt, s) => {
+        if (s === 1) opt.paramGroups[0]!.lr = 0;
+      },
+    });
+    expectBits(r.params[1]![0]!, r.params[0]![0]!, 'lr = 0 at step 2 leaves p where step 1 put it');
+  });
+
+  it('awkward sizes and scales (tails, ±0, subnormal, overflowing g²) agree on every backend', () => {
+    const sizes = [1, 3, 4, 5, 8, 9, 17, 33];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const init = sizes.map((n, t) => Float32Array.from({ length: n }, (_, i) => Math.cos(i + t)));
+    const grads = awkward(total, 9, 11).map((g) => {
+      let at = 0;
+      return sizes.map((n) => g.slice(at, (at += n)));
+    });
+    agreeEverywhere(all, NAdam, { options: { lr: 0.01, weightDecay: 0.01, eps: 1e-6, momentumDecay: 0.01 }, init, grads });
+    agreeEverywhere(all, NAdam, { options: { lr: 0.01, betas: [0.4, 0.95], weightDecay: 0.1, decoupledWeightDecay: true, maximize: true }, init, grads });
+  });
+
+  it('rejects bad options with an error naming the argument, and a bad edit leaves state untouched', () => {
+    const e = all[0]!;
+    const [w] = e.parameters([[3]]);
+    expect(() => new NAdam([w!], { momentumDecay: -1e-3 })).toThrow(/momentumDecay/);
+    expect(() => new NAdam([w!], { betas: [0.9, 1] })).toThrow(/betas\[1\]/);
+    expect(() => new NAdam([w!], { betas: [-0.1, 0.999] })).toThrow(RangeError);
+    expect(() => new NAdam([w!], { eps: -1 })).toThrow(/eps/);
+    expect(() => new NAdam([w!], { lr: -1 })).toThrow(/lr/);
+    expect(() => new NAdam([w!], { decoupledWeightDecay: 1 } as never)).toThrow(TypeError);
+    const opt = new NAdam([w!], { lr: 0.1 });
+    w!.grad.set([1, 1, 1]);
+    opt.step();
+    const before = { p: w!.data.slice(), st: opt.stateDict().state };
+    opt.paramGroups[0]!.momentumDecay = -1;
+    expect(() => opt.step()).toThrow(/momentumDecay/);
+    expectBits(w!.data, before.p);
+    expect(opt.stateDict().state).toEqual(before.st);
+    opt.dispose();
+    w!.dispose();
+  });
+});
