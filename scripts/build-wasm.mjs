@@ -1,5 +1,5 @@
-// Compiles assembly/index.ts twice — with and without WebAssembly SIMD — and inlines both
-// binaries (base64) into src/wasm/binaries.generated.ts, so Node and browsers load them the
+// Compiles assembly/index.ts three times — with WebAssembly SIMD, without it, and with SIMD on
+// shared memory for worker threads — and inlines the binaries (base64) into src/wasm/binaries.generated.ts, so Node and browsers load them the
 // same way with no file system access and no extra fetch.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 mkdirSync(join(root, 'build'), { recursive: true });
 
-const targets = ['simd', 'scalar'];
+const targets = ['simd', 'scalar', 'threads'];
 const out = {};
 for (const target of targets) {
   execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
@@ -38,4 +38,4 @@ const lines = [
 const target = join(root, 'src', 'wasm', 'binaries.generated.ts');
 writeFileSync(`${target}.${process.pid}.tmp`, lines.join('\n'));
 renameSync(`${target}.${process.pid}.tmp`, target);
-console.log(`wasm: simd ${out.simd.length} B, scalar ${out.scalar.length} B, hash ${digest}`);
+console.log(`wasm: simd ${out.simd.length} B, scalar ${out.scalar.length} B, threads ${out.threads.length} B, hash ${digest}`);

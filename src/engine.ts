@@ -7,7 +7,10 @@ import { Heap } from './memory/heap.js';
 import { ArrayBufferMemory, type LinearMemory, MAX_PAGES, PAGE_BYTES } from './memory/linear-memory.js';
 import { Parameter, ParameterBlock, type ParameterHost } from './memory/parameter.js';
 import { jsKernels, type Kernels, wasmKernels } from './wasm/kernels.js';
-import { hasSimd, hasWebAssembly, instantiateKernels } from './wasm/loader.js';
+import { hasSharedMemory, hasSimd, hasWebAssembly, instantiateKernels } from './wasm/loader.js';
+import type { ThreadPool } from './threads/pool.js';
+import { DEFAULT_THREAD_THRESHOLD } from './threads/split.js';
+import { availableThreads, threadedKernels } from './threads/threaded.js';
 
 export type Backend = 'simd' | 'scalar' | 'js';
 
@@ -22,6 +25,15 @@ export interface EngineOptions {
    * view handed out before, and slows typed-array code elsewhere in the process; size it here.
    */
   initialBytes?: number;
+  /**
+   * Threads that share each large update (default 1): a number, or `'auto'` for every core.
+   * Above 1 the engine uses shared memory and `threads − 1` workers (Node `worker_threads`, Web
+   * Workers in browsers, which need cross-origin isolation); results are bit-identical to one
+   * thread. Needs the SIMD backend.
+   */
+  threads?: number | 'auto';
+  /** Elements below which a kernel call stays on the calling thread. Default 262,144. */
+  threadThreshold?: number;
 }
 
 /**
@@ -104,11 +116,17 @@ export class Engine implements ParameterHost {
   readonly arena: Arena;
   readonly heap: Heap;
   readonly kernels: Kernels;
+  /** Threads that share large updates (1: the calling thread only). */
+  readonly threads: number;
+  /** @internal the worker pool when threads > 1 */
+  readonly pool: ThreadPool | null;
   #disposed = false;
 
   /** @internal use {@link createEngine} */
-  constructor(backend: Backend, memory: LinearMemory, kernels: Kernels | null) {
+  constructor(backend: Backend, memory: LinearMemory, kernels: Kernels | null, pool: ThreadPool | null = null) {
     this.backend = backend;
+    this.pool = pool;
+    this.threads = pool ? pool.size + 1 : 1;
     this.memory = memory;
     this.arena = new Arena(memory, ARENA_BASE);
     this.heap = new Heap(memory);
@@ -195,9 +213,10 @@ export class Engine implements ParameterHost {
     if (!this.#disposed) this.arena.free(offset);
   }
 
-  /** Releases everything; parameters and optimizers of this engine become unusable. */
+  /** Releases everything (and ends the worker threads); parameters and optimizers of this engine become unusable. */
   dispose(): void {
     this.#disposed = true;
+    this.pool?.terminate();
   }
 }
 
@@ -211,7 +230,7 @@ export class Engine implements ParameterHost {
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   if (typeof options !== 'object' || options === null) throw new TypeError('createEngine: options must be an object');
   for (const k of Object.keys(options)) {
-    if (k !== 'backend' && k !== 'initialBytes') throw new TypeError(`createEngine: unknown option "${k}"`);
+    if (!['backend', 'initialBytes', 'threads', 'threadThreshold'].includes(k)) throw new TypeError(`createEngine: unknown option "${k}"`);
   }
   const requested = options.backend ?? 'auto';
   if (!['auto', 'simd', 'scalar', 'js'].includes(requested)) {
@@ -222,6 +241,15 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     throw new RangeError(`createEngine: initialBytes must be an integer in [0, 4 GiB], got ${initialBytes}`);
   }
   const backend: Backend = requested === 'auto' ? detectBackend() : requested;
+  const threadsOpt = options.threads ?? 1;
+  if (threadsOpt !== 'auto' && (!Number.isInteger(threadsOpt) || threadsOpt < 1 || threadsOpt > 256)) {
+    throw new RangeError(`createEngine: threads must be an integer in [1, 256] or "auto", got ${JSON.stringify(threadsOpt)}`);
+  }
+  const threshold = options.threadThreshold ?? DEFAULT_THREAD_THRESHOLD;
+  if (!Number.isInteger(threshold) || threshold < 0) {
+    throw new RangeError(`createEngine: threadThreshold must be a non-negative integer, got ${threshold}`);
+  }
+  const threads = threadsOpt === 'auto' ? (backend === 'simd' && hasSharedMemory() ? await availableThreads() : 1) : threadsOpt;
   const pages = Math.max(1, Math.ceil(initialBytes / PAGE_BYTES));
   if (backend === 'js') {
     const memory = hasWebAssembly() ? new WebAssembly.Memory({ initial: pages }) : new ArrayBufferMemory(pages);
@@ -229,6 +257,15 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
   if (!hasWebAssembly()) {
     throw new Error(`createEngine: backend "${backend}" needs WebAssembly, which is not available in this runtime; use backend "js"`);
+  }
+  if (threads > 1) {
+    if (backend !== 'simd') throw new RangeError(`createEngine: threads > 1 needs the "simd" backend, got "${backend}"`);
+    if (!hasSharedMemory()) {
+      throw new Error('createEngine: threads > 1 needs shared WebAssembly memory (SharedArrayBuffer; in browsers, a cross-origin isolated page)');
+    }
+    const shared = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+    const { kernels, pool } = await threadedKernels(shared, threads, threshold);
+    return new Engine(backend, shared, kernels, pool);
   }
   const memory = new WebAssembly.Memory({ initial: pages });
   const exports = await instantiateKernels(backend, memory);

@@ -190,7 +190,7 @@ describe('engine and parameter specs', () => {
   it.each([
     ['unknown backend', { backend: 'gpu' }, TypeError, /backend must be/],
     ['negative initialBytes', { initialBytes: -1 }, RangeError, /initialBytes must be an integer/],
-    ['unknown option', { threads: 2 }, TypeError, /unknown option "threads"/],
+    ['misspelt option', { thread: 2 }, TypeError, /unknown option "thread"/],
   ] as Array<[string, object, ErrorClass, RegExp]>)('createEngine: %s', async (_n, o, cls, pattern) => {
     const err = await createEngine(o as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(cls);

@@ -166,6 +166,9 @@ export abstract class Optimizer<O extends object> {
    */
   step(closure?: () => number): number | undefined {
     this.#checkLive('step');
+    // Refuse before touching anything; stateDict() still works so the state can be saved.
+    const broken = this.engine.pool?.broken;
+    if (broken) throw new Error(`${this.name}.step: the thread pool is unusable: ${broken}; dispose the engine`);
     if (closure !== undefined && typeof closure !== 'function') {
       throw new TypeError(`${this.name}.step: closure must be a function`);
     }
@@ -180,7 +183,12 @@ export abstract class Optimizer<O extends object> {
         }
         if (run.step === 0) this.initRun(group, run, this.engine.heap.f32);
         run.step++;
-        this.stepRun(group, run, k);
+        try {
+          this.stepRun(group, run, k);
+        } catch (e) {
+          run.step--;
+          throw e;
+        }
       }
     }
     return loss;

@@ -4,11 +4,15 @@
  * own `WebAssembly.Memory`. The binaries are inlined as base64 so Node and browsers share this
  * path with no file system access and no extra request.
  */
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './binaries.generated.js';
+import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64, THREADS_WASM_BASE64 } from './binaries.generated.js';
 
 export type WasmBackend = 'simd' | 'scalar';
+/** The three builds: SIMD, scalar, and SIMD on shared memory for worker threads. */
+export type WasmBinary = WasmBackend | 'threads';
 
-const modules = new Map<WasmBackend, Promise<WebAssembly.Module>>();
+const BASE64: Record<WasmBinary, string> = { simd: SIMD_WASM_BASE64, scalar: SCALAR_WASM_BASE64, threads: THREADS_WASM_BASE64 };
+
+const modules = new Map<WasmBinary, Promise<WebAssembly.Module>>();
 
 /** Smallest module that uses a v128 instruction: validates only where WebAssembly SIMD exists. */
 const SIMD_PROBE = new Uint8Array([
@@ -38,16 +42,25 @@ function decodeBase64(b64: string): Uint8Array {
 }
 
 /** The raw bytes of a kernel binary. */
-export function wasmBytes(backend: WasmBackend): Uint8Array {
-  return decodeBase64(backend === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64);
+export function wasmBytes(binary: WasmBinary): Uint8Array {
+  return decodeBase64(BASE64[binary]);
 }
 
-/** Compiles (once per process) the binary for `backend`. */
-export function compileKernels(backend: WasmBackend): Promise<WebAssembly.Module> {
+/** True when this runtime can share WebAssembly memory between threads. */
+export function hasSharedMemory(): boolean {
+  try {
+    return hasWebAssembly() && typeof SharedArrayBuffer === 'function' && new WebAssembly.Memory({ initial: 0, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles (once per process) the binary `backend`. */
+export function compileKernels(backend: WasmBinary): Promise<WebAssembly.Module> {
   if (!hasWebAssembly()) {
     return Promise.reject(new Error('wasm-optim: WebAssembly is not available in this runtime; use backend "js"'));
   }
-  if (backend === 'simd' && !hasSimd()) {
+  if (backend !== 'scalar' && !hasSimd()) {
     return Promise.reject(new Error('wasm-optim: this runtime does not support WebAssembly SIMD; use backend "scalar" or "js"'));
   }
   let mod = modules.get(backend);
@@ -61,7 +74,7 @@ export function compileKernels(backend: WasmBackend): Promise<WebAssembly.Module
 
 /** Instantiates the kernels of `backend` on `memory`; returns the module's exports. */
 export async function instantiateKernels(
-  backend: WasmBackend,
+  backend: WasmBinary,
   memory: WebAssembly.Memory,
 ): Promise<Record<string, unknown>> {
   const mod = await compileKernels(backend);
