@@ -1,0 +1,245 @@
+/**
+ * Gradient accumulation: run k micro-batches, step the optimizer once on their mean (or sum)
+ * gradient — the effective batch is k times larger at the memory cost of one batch.
+ *
+ * Per micro-step j = 1…k (g⁽ʲ⁾ = the gradients the caller wrote for micro-batch j):
+ * ```
+ * a ← g⁽¹⁾                      j = 1
+ * a ← a + g⁽ʲ⁾                  1 < j < k
+ * g ← g⁽ᵏ⁾ + a                  j = k, then g ← f32(1/k)·g for 'mean'; optimizer.step()
+ * ```
+ * All in float32, as WebAssembly kernels over each contiguous range of gradients; the
+ * accumulator `a` lives in the engine's memory, laid out like the gradients.
+ */
+import type { Engine } from '../engine.js';
+import type { Parameter } from '../memory/parameter.js';
+import { rangesOf, type Range } from './ranges.js';
+import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
+
+const f = Math.fround;
+
+export interface GradientAccumulationOptions {
+  /** Micro-steps per optimizer step (k), an integer ≥ 1. */
+  steps: number;
+  /** Step on the mean of the k gradients (default) or on their sum. */
+  reduction?: 'mean' | 'sum';
+}
+
+/** A checkpoint of a {@link GradientAccumulator}. */
+export interface AccumulatorState {
+  steps: number;
+  reduction: 'mean' | 'sum';
+  /** Micro-steps accumulated since the last optimizer step (0 … k−1). */
+  microStep: number;
+  microSteps: number;
+  optimizerSteps: number;
+  /** The partial sum per parameter (optimizer order); empty when `microStep` is 0. */
+  accumulated: Float32Array[];
+}
+
+interface Block {
+  range: Range;
+  /** Byte offset of the accumulator for this range. */
+  buffer: number;
+}
+
+/**
+ * Wraps an optimizer so that it steps once every `steps` calls, on the mean (or sum) of the
+ * gradients written before each call.
+ *
+ * @example
+ * const acc = new GradientAccumulator(new Adam(params, { lr: 1e-3 }), { steps: 4 });
+ * for (const batch of microBatches) {
+ *   computeGradients(batch);         // writes p.grad
+ *   if (acc.step()) scheduler.step(); // true on every 4th call: the optimizer stepped
+ * }
+ */
+export class GradientAccumulator implements Steppable {
+  readonly optimizer: Steppable;
+  readonly steps: number;
+  readonly reduction: 'mean' | 'sum';
+  #params: Parameter[] = [];
+  #blocks: Block[] = [];
+  #micro = 0;
+  #microSteps = 0;
+  #optimizerSteps = 0;
+  #disposed = false;
+
+  constructor(optimizer: Steppable, options: GradientAccumulationOptions) {
+    const where = 'GradientAccumulator';
+    checkSteppable(optimizer, where);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object with steps`);
+    for (const k of Object.keys(options)) {
+      if (k !== 'steps' && k !== 'reduction') throw new TypeError(`${where}: unknown option "${k}" (known: steps, reduction)`);
+    }
+    const { steps, reduction = 'mean' } = options;
+    if (typeof steps !== 'number') throw new TypeError(`${where}: steps must be a number, got ${String(steps)}`);
+    if (!Number.isInteger(steps) || steps < 1 || steps > 2 ** 24) throw new RangeError(`${where}: steps must be an integer in [1, 2^24], got ${steps}`);
+    if (reduction !== 'mean' && reduction !== 'sum') throw new TypeError(`${where}: reduction must be "mean" or "sum", got ${JSON.stringify(reduction)}`);
+    this.optimizer = optimizer;
+    this.steps = steps;
+    this.reduction = reduction;
+    this.#layout(paramsOf(optimizer, where));
+  }
+
+  get engine(): Engine {
+    return this.optimizer.engine;
+  }
+
+  get paramGroups(): Steppable['paramGroups'] {
+    return this.optimizer.paramGroups;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Micro-steps accumulated since the optimizer last stepped (0 … steps − 1). */
+  get microStep(): number {
+    return this.#micro;
+  }
+
+  /** Micro-steps taken in all. */
+  get microSteps(): number {
+    return this.#microSteps;
+  }
+
+  /** Times the wrapped optimizer has stepped through this accumulator. */
+  get optimizerSteps(): number {
+    return this.#optimizerSteps;
+  }
+
+  #layout(params: Parameter[]): void {
+    this.#free();
+    this.#params = params;
+    this.#blocks = rangesOf(params, 'gradOffset').map((range) => ({ range, buffer: this.engine.allocFloats(range.n) }));
+  }
+
+  #free(): void {
+    if (!this.engine.disposed) for (const b of this.#blocks) this.engine.freeFloats(b.buffer);
+    this.#blocks = [];
+  }
+
+  #check(where: string): void {
+    if (this.#disposed) throw new TypeError(`${where}: the accumulator has been disposed`);
+    const params = paramsOf(this.optimizer, where);
+    if (sameParams(params, this.#params)) return;
+    if (this.#micro !== 0) {
+      throw new TypeError(`${where}: the optimizer's parameters changed in the middle of an accumulation cycle; call reset() first`);
+    }
+    this.#layout(params);
+  }
+
+  /**
+   * Takes one micro-step with the gradients as they are now. On every `steps`-th call the
+   * gradients are replaced by the mean (or sum) of the cycle's gradients, the optimizer steps
+   * and `true` is returned; otherwise the gradients are only read and `false` is returned.
+   *
+   * If the optimizer's `step()` throws, the cycle still ends (the reduced gradient stays in the
+   * gradients) and the error propagates.
+   */
+  step(): boolean {
+    this.#check('GradientAccumulator.step');
+    const k = this.engine.kernels;
+    const j = this.#micro + 1;
+    this.#microSteps++;
+    if (j < this.steps) {
+      for (const { range, buffer } of this.#blocks) {
+        if (j === 1) k.copy_f32(buffer, range.offset, range.n);
+        else k.axpby_f32(buffer, range.offset, range.n, 1, 1);
+      }
+      this.#micro = j;
+      return false;
+    }
+    if (this.steps > 1) {
+      const scale = this.reduction === 'mean' ? f(1 / this.steps) : 1;
+      for (const { range, buffer } of this.#blocks) {
+        k.axpby_f32(range.offset, buffer, range.n, 1, 1);
+        if (scale !== 1) k.scale_f32(range.offset, range.n, scale);
+      }
+    }
+    this.#micro = 0;
+    this.optimizer.step();
+    this.#optimizerSteps++;
+    return true;
+  }
+
+  /** Drops the micro-steps accumulated since the optimizer last stepped. */
+  reset(): void {
+    if (this.#disposed) throw new TypeError('GradientAccumulator.reset: the accumulator has been disposed');
+    this.#micro = 0;
+  }
+
+  /** Sets every gradient to 0 (delegates to the optimizer). */
+  zeroGrad(): void {
+    this.#check('GradientAccumulator.zeroGrad');
+    if (this.optimizer.zeroGrad) this.optimizer.zeroGrad();
+    else for (const p of this.#params) p.zeroGrad();
+  }
+
+  #slot(p: Parameter): number {
+    for (const { range, buffer } of this.#blocks) {
+      if (range.params.includes(p)) return buffer + (p.gradOffset - range.offset);
+    }
+    return -1;
+  }
+
+  /** The counters and (mid-cycle) the partial sums, copied. */
+  stateDict(): AccumulatorState {
+    this.#check('GradientAccumulator.stateDict');
+    const f32 = this.engine.heap.f32;
+    const accumulated =
+      this.#micro === 0
+        ? []
+        : this.#params.map((p) => {
+            const at = this.#slot(p);
+            return at < 0 ? new Float32Array(0) : f32.slice(at >> 2, (at >> 2) + p.length);
+          });
+    return {
+      steps: this.steps,
+      reduction: this.reduction,
+      microStep: this.#micro,
+      microSteps: this.#microSteps,
+      optimizerSteps: this.#optimizerSteps,
+      accumulated,
+    };
+  }
+
+  /** Restores {@link GradientAccumulator.stateDict}; everything is checked before anything changes. */
+  loadStateDict(state: AccumulatorState): void {
+    const where = 'GradientAccumulator.loadStateDict';
+    this.#check(where);
+    if (typeof state !== 'object' || state === null) throw new TypeError(`${where}: expected an object`);
+    if (state.steps !== this.steps || state.reduction !== this.reduction) {
+      throw new RangeError(`${where}: state is for steps ${state.steps} / ${String(state.reduction)}, this accumulator has ${this.steps} / ${this.reduction}`);
+    }
+    const { microStep, microSteps, optimizerSteps, accumulated } = state;
+    for (const [name, v] of Object.entries({ microStep, microSteps, optimizerSteps })) {
+      if (!Number.isInteger(v) || (v as number) < 0) throw new RangeError(`${where}: ${name} must be an integer >= 0, got ${String(v)}`);
+    }
+    if (microStep >= this.steps) throw new RangeError(`${where}: microStep must be < ${this.steps}, got ${microStep}`);
+    if (!Array.isArray(accumulated)) throw new TypeError(`${where}: accumulated must be an array of Float32Array`);
+    const need = microStep === 0 ? 0 : this.#params.length;
+    if (accumulated.length !== need) throw new RangeError(`${where}: accumulated has ${accumulated.length} entries, expected ${need}`);
+    accumulated.forEach((a, i) => {
+      if (!(a instanceof Float32Array)) throw new TypeError(`${where}: accumulated[${i}] must be a Float32Array`);
+      const want = this.#params[i]!.length;
+      if (a.length !== want) throw new RangeError(`${where}: accumulated[${i}] has ${a.length} elements, the parameter has ${want}`);
+    });
+    const f32 = this.engine.heap.f32;
+    accumulated.forEach((a, i) => {
+      const at = this.#slot(this.#params[i]!);
+      if (at >= 0) f32.set(a, at >> 2);
+    });
+    this.#micro = microStep;
+    this.#microSteps = microSteps;
+    this.#optimizerSteps = optimizerSteps;
+  }
+
+  /** Frees the accumulator's buffers; the optimizer is left as it is. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#free();
+  }
+}
