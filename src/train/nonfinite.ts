@@ -1,0 +1,183 @@
+/**
+ * Skipping non-finite steps: before each update, one WebAssembly reduction per contiguous range
+ * counts NaN and ±Inf gradient elements; if there are any, the step is skipped — parameters and
+ * optimizer state stay exactly as they were — and `skippedSteps` goes up. Works around any
+ * optimizer (or another wrapper), as optax's `apply_if_finite` does for its transformations.
+ *
+ * ```
+ * if count(g ∉ ℝ) = 0:  optimizer.step()
+ * else:                 skippedSteps += 1        (nothing else changes)
+ * ```
+ */
+import type { Engine } from '../engine.js';
+import type { Parameter } from '../memory/parameter.js';
+import { rangesOf, type Range } from './ranges.js';
+import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
+
+export interface NonFiniteGuardOptions {
+  /**
+   * Throw a RangeError (instead of skipping) when this many steps in a row would be skipped —
+   * a run that only produces NaN should stop rather than spin. Default Infinity (never).
+   */
+  maxConsecutiveSkips?: number;
+}
+
+/** A checkpoint of a {@link NonFiniteGuard}'s counters. */
+export interface NonFiniteGuardState {
+  skippedSteps: number;
+  consecutiveSkips: number;
+  appliedSteps: number;
+}
+
+/**
+ * Wraps an optimizer so that steps whose gradients hold NaN or ±Inf are skipped.
+ *
+ * @example
+ * const opt = new NonFiniteGuard(new Adam(params, { lr: 1e-3 }));
+ * computeGradients();
+ * opt.step();                          // skipped if any gradient element is NaN / ±Inf
+ * if (opt.lastStepSkipped) lossScale /= 2;
+ * console.log(opt.skippedSteps);
+ */
+export class NonFiniteGuard implements Steppable {
+  readonly optimizer: Steppable;
+  readonly maxConsecutiveSkips: number;
+  #params: Parameter[] = [];
+  #ranges: Range[] = [];
+  #skipped = 0;
+  #consecutive = 0;
+  #applied = 0;
+  #last = false;
+  #disposed = false;
+
+  constructor(optimizer: Steppable, options: NonFiniteGuardOptions = {}) {
+    const where = 'NonFiniteGuard';
+    checkSteppable(optimizer, where);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
+    for (const k of Object.keys(options)) {
+      if (k !== 'maxConsecutiveSkips') throw new TypeError(`${where}: unknown option "${k}" (known: maxConsecutiveSkips)`);
+    }
+    const max = options.maxConsecutiveSkips ?? Infinity;
+    if (typeof max !== 'number') throw new TypeError(`${where}: maxConsecutiveSkips must be a number, got ${String(max)}`);
+    if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) {
+      throw new RangeError(`${where}: maxConsecutiveSkips must be an integer >= 0 or Infinity, got ${max}`);
+    }
+    this.optimizer = optimizer;
+    this.maxConsecutiveSkips = max;
+    this.#sync(where);
+  }
+
+  get engine(): Engine {
+    return this.optimizer.engine;
+  }
+
+  get paramGroups(): Steppable['paramGroups'] {
+    return this.optimizer.paramGroups;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Steps skipped because a gradient was NaN or ±Inf. */
+  get skippedSteps(): number {
+    return this.#skipped;
+  }
+
+  /** Skipped steps since the last applied one. */
+  get consecutiveSkips(): number {
+    return this.#consecutive;
+  }
+
+  /** Steps passed on to the optimizer. */
+  get appliedSteps(): number {
+    return this.#applied;
+  }
+
+  /** Whether the most recent `step()` was skipped. */
+  get lastStepSkipped(): boolean {
+    return this.#last;
+  }
+
+  #sync(where: string): void {
+    if (this.#disposed) throw new TypeError(`${where}: the guard has been disposed`);
+    const params = paramsOf(this.optimizer, where);
+    if (!sameParams(params, this.#params)) {
+      this.#params = params;
+      this.#ranges = rangesOf(params, 'gradOffset');
+    }
+  }
+
+  /** Number of NaN / ±Inf gradient elements over the optimizer's parameters. */
+  nonfiniteCount(): number {
+    this.#sync('NonFiniteGuard.nonfiniteCount');
+    const k = this.engine.kernels;
+    let c = 0;
+    for (const r of this.#ranges) c += k.count_nonfinite_f32(r.offset, r.n);
+    return c;
+  }
+
+  /** True when any gradient element is NaN or ±Inf (stops at the first range with one). */
+  #anyNonfinite(): boolean {
+    const k = this.engine.kernels;
+    for (const r of this.#ranges) if (k.count_nonfinite_f32(r.offset, r.n) > 0) return true;
+    return false;
+  }
+
+  /**
+   * Calls `closure` (if given; it usually recomputes the loss and gradients), then steps the
+   * optimizer unless a gradient element is NaN or ±Inf. Returns the closure's value.
+   */
+  step(closure?: () => number): number | undefined {
+    const where = 'NonFiniteGuard.step';
+    this.#sync(where);
+    if (closure !== undefined && typeof closure !== 'function') throw new TypeError(`${where}: closure must be a function`);
+    const loss = closure ? closure() : undefined;
+    this.#sync(where);
+    if (this.#anyNonfinite()) {
+      if (this.#consecutive + 1 > this.maxConsecutiveSkips) {
+        throw new RangeError(`${where}: ${this.#consecutive + 1} steps in a row have non-finite gradients (maxConsecutiveSkips is ${this.maxConsecutiveSkips})`);
+      }
+      this.#skipped++;
+      this.#consecutive++;
+      this.#last = true;
+      return loss;
+    }
+    this.optimizer.step();
+    this.#applied++;
+    this.#consecutive = 0;
+    this.#last = false;
+    return loss;
+  }
+
+  /** Sets every gradient to 0 (delegates to the optimizer). */
+  zeroGrad(): void {
+    this.#sync('NonFiniteGuard.zeroGrad');
+    if (this.optimizer.zeroGrad) this.optimizer.zeroGrad();
+    else for (const p of this.#params) p.zeroGrad();
+  }
+
+  /** The guard's counters (checkpoint them next to the optimizer's `stateDict()`). */
+  stateDict(): NonFiniteGuardState {
+    return { skippedSteps: this.#skipped, consecutiveSkips: this.#consecutive, appliedSteps: this.#applied };
+  }
+
+  /** Restores {@link NonFiniteGuard.stateDict}; checked before anything changes. */
+  loadStateDict(state: NonFiniteGuardState): void {
+    const where = 'NonFiniteGuard.loadStateDict';
+    if (typeof state !== 'object' || state === null) throw new TypeError(`${where}: expected an object`);
+    for (const k of ['skippedSteps', 'consecutiveSkips', 'appliedSteps'] as const) {
+      const v = state[k];
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(`${where}: ${k} must be an integer >= 0, got ${String(v)}`);
+    }
+    if (state.consecutiveSkips > state.skippedSteps) throw new RangeError(`${where}: consecutiveSkips cannot exceed skippedSteps`);
+    this.#skipped = state.skippedSteps;
+    this.#consecutive = state.consecutiveSkips;
+    this.#applied = state.appliedSteps;
+  }
+
+  /** Marks the guard unusable; the optimizer is left as it is (it holds no memory of its own). */
+  dispose(): void {
+    this.#disposed = true;
+  }
+}
