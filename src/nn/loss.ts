@@ -1,0 +1,60 @@
+/**
+ * Loss functions with torch's `reduction='mean'`. Each computes the mean loss of `input` against
+ * `target` and writes ∂loss/∂input into `grad`, in one kernel call. Byte offsets into the engine's
+ * memory; `rows × cols` floats each.
+ *
+ * | name                    | loss (mean over …)                                   | ∂/∂input            | torch equivalent      |
+ * |-------------------------|------------------------------------------------------|---------------------|-----------------------|
+ * | `mse`                   | (x − t)² (all elements)                              | 2(x − t)/N          | `MSELoss`             |
+ * | `bce-with-logits`       | max(x,0) − x·t + log(1 + e^(−\|x\|)) (all elements)  | (σ(x) − t)/N        | `BCEWithLogitsLoss`   |
+ * | `softmax-cross-entropy` | −Σⱼ tⱼ log softmax(x)ⱼ (rows)                        | (softmax(x) − t)/rows | `CrossEntropyLoss` with probability targets |
+ *
+ * For `softmax-cross-entropy` give targets as one-hot rows (see {@link oneHot}) or probabilities.
+ */
+import type { Engine } from '../engine.js';
+
+const f = Math.fround;
+
+export type Loss = 'mse' | 'bce-with-logits' | 'softmax-cross-entropy';
+
+export const LOSSES: readonly Loss[] = ['mse', 'bce-with-logits', 'softmax-cross-entropy'];
+
+/**
+ * Mean loss of input[rows×cols] against target[rows×cols]; writes its gradient into grad
+ * (which must not overlap input or target).
+ *
+ * @example
+ * const loss = computeLoss(engine, 'softmax-cross-entropy', logitsOff, targetOff, gradOff, 32, 10);
+ */
+export function computeLoss(engine: Engine, loss: Loss, input: number, target: number, grad: number, rows: number, cols: number): number {
+  const k = engine.kernels;
+  const n = rows * cols;
+  if (n === 0) return NaN; // the mean of nothing, as torch
+  switch (loss) {
+    case 'mse':
+      return k.mse_loss_f32(input, target, grad, n, f(2 / n)) / n;
+    case 'bce-with-logits':
+      return k.bce_logits_loss_f32(input, target, grad, n, f(1 / n)) / n;
+    case 'softmax-cross-entropy':
+      return k.softmax_ce_loss_f32(input, target, grad, rows, cols, f(1 / rows)) / rows;
+    default:
+      throw new TypeError(`computeLoss: loss must be one of ${LOSSES.join(', ')}, got ${JSON.stringify(loss)}`);
+  }
+}
+
+/**
+ * One-hot rows for integer class labels: `labels.length × classes` floats.
+ *
+ * @example
+ * oneHot([2, 0], 3); // Float32Array [0, 0, 1, 1, 0, 0]
+ */
+export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {
+  if (!Number.isInteger(classes) || classes <= 0) throw new RangeError(`oneHot: classes must be a positive integer, got ${classes}`);
+  const out = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i]!;
+    if (!Number.isInteger(c) || c < 0 || c >= classes) throw new RangeError(`oneHot: labels[${i}] = ${c} is not a class in [0, ${classes})`);
+    out[i * classes + c] = 1;
+  }
+  return out;
+}
