@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { type OptimizerCase, runOptimizerConformance } from './conformance/optimizers.js';
 import { type ClippingCase, runClippingConformance } from './conformance/clipping.js';
+import { runSchedulerConformance, type SchedulerData } from './conformance/schedulers.js';
 
 interface Result {
   name: string;
@@ -40,6 +41,8 @@ async function main(): Promise<number> {
     results = await runOptimizerConformance(cases as OptimizerCase[]);
   } else if ('kind' in first) {
     results = runClippingConformance({ cases: cases as ClippingCase[] });
+  } else if ('lrs' in first) {
+    results = runSchedulerConformance(data as SchedulerData);
   } else {
     console.error(`${file}: unrecognised case format`);
     return 2;
