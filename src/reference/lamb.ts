@@ -17,8 +17,11 @@ export function lamb_moments_f32(
 ): void {
   const a = h.f32;
   const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2;
-  /** Updates element i's moments; returns [u², p²], each rounded to f32. */
-  const one = (i: number): [number, number] => {
+  // Four lane sums over the first n & ~3 elements (element i into lane i % 4), as the SIMD kernel.
+  let u0 = 0, u1 = 0, u2 = 0, u3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+  let tu = 0, tp = 0;
+  const n4 = n & ~3;
+  for (let i = 0; i < n; i++) {
     const g = f(a[G + i]! * gs);
     const m = f(f(w1 * g) + f(b1 * a[M + i]!));
     const v = f(f(w2 * f(g * g)) + f(b2 * a[V + i]!));
@@ -26,21 +29,21 @@ export function lamb_moments_f32(
     a[V + i] = v;
     const p = a[P + i]!;
     const u = lambU(m, v, p, invBc1, invBc2, epsRoot, eps, wd);
-    return [f(u * u), f(p * p)];
-  };
-  const su = [0, 0, 0, 0], sp = [0, 0, 0, 0];
-  const n4 = n & ~3;
-  for (let i = 0; i < n4; i++) {
-    const [uu, pp] = one(i);
-    su[i & 3] = su[i & 3]! + uu;
-    sp[i & 3] = sp[i & 3]! + pp;
-  }
-  let tu = (su[0]! + su[2]!) + (su[1]! + su[3]!);
-  let tp = (sp[0]! + sp[2]!) + (sp[1]! + sp[3]!);
-  for (let i = n4; i < n; i++) {
-    const [uu, pp] = one(i);
-    tu += uu;
-    tp += pp;
+    const uu = f(u * u), pp = f(p * p);
+    if (i < n4) {
+      const lane = i & 3;
+      if (lane === 0) (u0 += uu), (p0 += pp);
+      else if (lane === 1) (u1 += uu), (p1 += pp);
+      else if (lane === 2) (u2 += uu), (p2 += pp);
+      else (u3 += uu), (p3 += pp);
+      if (i === n4 - 1) {
+        tu = (u0 + u2) + (u1 + u3);
+        tp = (p0 + p2) + (p1 + p3);
+      }
+    } else {
+      tu += uu;
+      tp += pp;
+    }
   }
   const d = h.f64;
   d[out >> 3] = tu;
