@@ -14,7 +14,6 @@ export { NAdam, type NAdamOptions } from './optim/nadam.js';
 export { RAdam, type RAdamOptions } from './optim/radam.js';
 export { Rprop, type RpropOptions } from './optim/rprop.js';
 export { OPTIMIZERS, type OptimizerName } from './optim/registry.js';
-export * from './train/index.js';
 export * from './schedule/index.js';
 export * from './nn/index.js';
 export * from './train/index.js';
