@@ -53,38 +53,6 @@ describe('torch 2.11 trajectories (schedulers.json)', () => {
   });
 });
 
-describe('the torch call parser', () => {
-  const run = (call: string, steps: number, group: Group = { lr: 0.1, momentum: 0.9 }): number[] => {
-    const o = plain({ ...group });
-    const s = buildScheduler(call, o) as LRScheduler;
-    const out = [o.paramGroups[0]!.lr];
-    for (let k = 0; k < steps; k++) (s.step(), out.push(o.paramGroups[0]!.lr));
-    return out;
-  };
-
-  it('maps positional arguments in torch order and keywords by name', () => {
-    expect(run('StepLR(3, 0.5)', 6)).toEqual(run('StepLR(step_size=3, gamma=0.5)', 6));
-    expect(run('StepLR(optimizer, 3, gamma=0.5)', 6)).toEqual(run('StepLR(step_size=3, gamma=0.5)', 6));
-    expect(run('CosineAnnealingLR(7, 0.01)', 9)).toEqual(run('CosineAnnealingLR(T_max=7, eta_min=0.01)', 9));
-    expect(run("CyclicLR(0.001, 0.01, 4, None, 'triangular2')", 9)).toEqual(run("CyclicLR(base_lr=0.001, max_lr=0.01, step_size_up=4, mode='triangular2')", 9));
-    expect(run('torch.optim.lr_scheduler.ExponentialLR(gamma=0.5)', 2)).toEqual([0.1, 0.05, 0.025]);
-  });
-
-  it('evaluates lambdas with Python arithmetic', () => {
-    expect(run('LambdaLR(lambda epoch: epoch // 2 * 0.5)', 4)).toEqual([0, 0, 0.05, 0.05, 0.1]);
-    expect(run('MultiplicativeLR(lr_lambda=lambda e: 0.5 if e % 2 == 1 else 1.0)', 4)).toEqual([0.1, 0.05, 0.05, 0.025, 0.025]);
-    expect(run('LambdaLR(lambda e: min(1.0, (e + 1) / 4) * math.cos(0))', 4)).toEqual([0.25, 0.5, 0.75, 1, 1].map((f) => 0.1 * f));
-  });
-
-  it('rejects what torch would reject', () => {
-    expect(() => run('StepLR(3, 0.5, -1, 7)', 1)).toThrow(TypeError);
-    expect(() => run('StepLR(3, stepsize=2)', 1)).toThrow(/unexpected keyword argument 'stepsize'/);
-    expect(() => run('StepLR(3, step_size=2)', 1)).toThrow(/multiple values/);
-    expect(() => run('NoSuchLR(3)', 1)).toThrow(/not defined/);
-    expect(() => run('StepLR(step_size=3', 1)).toThrow(SyntaxError);
-  });
-});
-
 describe('per-group lrs', () => {
   const make: Array<[string, (o: SchedulableOptimizer) => Scheduler]> = [
     ['StepLR', (o) => new StepLR(o, { stepSize: 2, gamma: 0.5 })],
@@ -389,5 +357,33 @@ describe('warmupCosine', () => {
     }
     const c = plain({ lr: 0.2 });
     expect(warmupCosine(c, { warmupSteps: 0, totalSteps: 5 })).toBeInstanceOf(CosineAnnealingLR);
+  });
+});
+
+describe('CosineAnnealingWarmRestarts.step(epoch) and resuming', () => {
+  it('jumps to a fractional epoch as torch does', () => {
+    const o = plain({ lr: 0.1 });
+    const s = new CosineAnnealingWarmRestarts(o, { t0: 10, tMult: 2, etaMin: 0.001 });
+    s.step(15.5); // n = ⌊log2(15.5/10 + 1)⌋ = 1: T_cur = 15.5 − 10 = 5.5, T_i = 20
+    expect(s.tCur).toBe(5.5);
+    expect(s.tI).toBe(20);
+    expect(s.lastEpoch).toBe(15);
+    expect(o.paramGroups[0]!.lr).toBe(0.001 + ((0.1 - 0.001) * (1 + Math.cos((Math.PI * 5.5) / 20))) / 2);
+    s.step(); // T_cur 6.5
+    expect(o.paramGroups[0]!.lr).toBe(0.001 + ((0.1 - 0.001) * (1 + Math.cos((Math.PI * 6.5) / 20))) / 2);
+    expect(() => s.step(-1)).toThrow(RangeError);
+    expect(s.lastEpoch).toBe(16);
+  });
+
+  it('resumes from lastEpoch when the groups carry initialLr', () => {
+    const o = plain({ lr: 0.1 });
+    new StepLR(o, { stepSize: 100 }); // records initialLr = 0.1
+    o.paramGroups[0]!.lr = 0.0125;
+    const s = new ExponentialLR(o, { gamma: 0.5, lastEpoch: 3 });
+    expect(s.lastEpoch).toBe(4);
+    expect(s.baseLrs).toEqual([0.1]);
+    expect(o.paramGroups[0]!.lr).toBe(0.0125);
+    s.step();
+    expect(o.paramGroups[0]!.lr).toBe(0.00625);
   });
 });
