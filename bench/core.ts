@@ -55,6 +55,7 @@ export function libraryCase(engine: Engine, c: BenchCase, data: { params: Float3
 export interface CoreOptions {
   cases: BenchCase[];
   sizes: number[];
+  largeOnly?: string[];
   schedule: Schedule;
   log: (line: string) => void;
 }
@@ -76,6 +77,7 @@ export async function runCore(o: CoreOptions): Promise<CoreResult> {
   const records: BenchRecord[] = [];
   for (const c of o.cases) {
     for (const n of o.sizes) {
+      if (n > 1048576 && o.largeOnly && !o.largeOnly.includes(c.name)) continue;
       const data = benchData(n);
       const lib = (['simd', 'scalar', 'js'] as const).map((b) => libraryCase(engines.get(b)!, c, data));
       const timed: Timed[] = [

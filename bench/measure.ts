@@ -23,7 +23,7 @@ export interface Schedule {
   roundMs: number;
   /** Target duration of one batch sample, ms. */
   batchMs: number;
-  /** Minimum warm-up per variant, ms (and at least 3 calls). */
+  /** Minimum warm-up per variant, ms (and at least 2 calls). */
   warmupMs: number;
 }
 
@@ -46,11 +46,14 @@ export const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 };
 
-/** Runs `step` for at least `ms` and 3 calls; returns the time of the fastest call, ms. */
+/**
+ * Runs `step` for at least `ms` and 2 calls (V8 tiers a long loop up during its first call, by
+ * on-stack replacement); returns the time of the fastest call, ms.
+ */
 function warmUp(step: () => void, ms: number): number {
   let best = Infinity;
   const end = performance.now() + ms;
-  for (let i = 0; i < 3 || performance.now() < end; i++) {
+  for (let i = 0; i < 2 || performance.now() < end; i++) {
     const t0 = performance.now();
     step();
     best = Math.min(best, performance.now() - t0);

@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     cases: all,
     sizes,
     tfjsCpuSizes: sizes.filter((n) => n <= (args.quick ? 262144 : TFJS_CPU_MAX)),
+    largeOnly: args.quick ? ['adam'] : undefined,
     schedule,
   };
   const loadAverage = loadavg();

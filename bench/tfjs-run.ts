@@ -15,6 +15,7 @@ export interface TfjsOptions {
   backend: TfjsBackend;
   cases: BenchCase[];
   sizes: number[];
+  largeOnly?: string[];
   schedule: Schedule;
   log: (line: string) => void;
 }
@@ -28,6 +29,7 @@ export async function runTfjs(o: TfjsOptions): Promise<{ records: BenchRecord[];
   const variant = `tfjs-${o.backend}` as const;
   for (const c of cases) {
     for (const n of o.sizes) {
+      if (n > 1048576 && o.largeOnly && !o.largeOnly.includes(c.name)) continue;
       const data = benchData(n);
       const lib = libraryCase(engine, c, data);
       const stepper = tf.make(c.name, data.params, data.grads, lib.hyper)!;

@@ -14,6 +14,8 @@ export interface WorkerConfig {
   cases: BenchCase[];
   sizes: number[];
   tfjsCpuSizes: number[];
+  /** When set, sizes above 1M run only for these cases (`--quick`: Adam, for the roofline). */
+  largeOnly?: string[];
   schedule: Schedule;
 }
 
