@@ -17,4 +17,5 @@ export { OPTIMIZERS, type OptimizerName } from './optim/registry.js';
 export * from './schedule/index.js';
 export * from './nn/index.js';
 export * from './train/index.js';
+export * from './checkpoint/index.js';
 export { hasSimd, hasWebAssembly } from './wasm/loader.js';
