@@ -2,13 +2,15 @@
 //
 //   p ← p·decay                          (decoupled weight decay; decay = 1 − lr·λ, else 1)
 //   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ for L2 decay, else 0)
-//   m ← lerp(m, g, 1 − β1)               (state `exp_avg`, torch's lerp, see adamax.ts)
+//   m ← lerp(m, g, 1 − β1)               (state `exp_avg`, torch's lerp, see nadam.ts)
 //   v ← β2·v + (1 − β2)·g·g              (state `exp_avg_sq`)
 //   rectified (ρt > 5):   p ← p + (s·m) / (√v + ε)     s = −lr·r·√(1 − β2^t)/(1 − β1^t)
 //   otherwise:            p ← p + s·m                   s = −lr/(1 − β1^t)
 //
-// Whether the step is rectified depends on t only, so it is one kernel or the other per call;
-// the caller folds bias corrections, learning rate and the rectification term r into s.
+// Whether the step is rectified depends on t only, so it is one export or the other per call;
+// the caller folds bias corrections, learning rate and the rectification term r into s. Within
+// each, the lerp case has its own loop, and the main loop handles two vectors per iteration
+// (measured ~20% faster than one; four gained nothing more).
 
 // @ts-ignore: decorator
 @inline function radamOne(
@@ -25,6 +27,44 @@
   store<f32>(pp, rect ? p + (negStep * m) / (Mathf.sqrt(v) + eps) : p + negStep * m);
 }
 
+// One vector of 4 elements: the same operations, in the same order, as radamOne.
+// @ts-ignore: decorator
+@inline function radamVec(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, o: usize, small: bool, rect: bool,
+  vgs: v128, vwd: v128, vdecay: v128, vc: v128, vb2: v128, vomb2: v128, vstep: v128, veps: v128,
+): void {
+  const p = f32x4.mul(v128.load(param + o), vdecay);
+  const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
+  const m0 = v128.load(expAvg + o);
+  const m = f32x4.add(small ? m0 : g, f32x4.mul(vc, f32x4.sub(g, m0)));
+  const v = f32x4.add(f32x4.mul(v128.load(expAvgSq + o), vb2), f32x4.mul(f32x4.mul(vomb2, g), g));
+  v128.store(expAvg + o, m);
+  v128.store(expAvgSq + o, v);
+  const u = rect ? f32x4.div(f32x4.mul(vstep, m), f32x4.add(f32x4.sqrt(v), veps)) : f32x4.mul(vstep, m);
+  v128.store(param + o, f32x4.add(p, u));
+}
+
+// The vector loops from element 0; returns where the scalar tail starts. `small` and `rect` are
+// constants at each call site, so every case compiles to its own branch-free loop.
+// @ts-ignore: decorator
+@inline function radamLoops(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, small: bool, rect: bool,
+  gs: f32, wd: f32, decay: f32, c: f32, b2: f32, omb2: f32, negStep: f32, eps: f32,
+): i32 {
+  const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vdecay = f32x4.splat(decay), vc = f32x4.splat(c);
+  const vb2 = f32x4.splat(b2), vomb2 = f32x4.splat(omb2), vstep = f32x4.splat(negStep), veps = f32x4.splat(eps);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    radamVec(param, grad, expAvg, expAvgSq, o, small, rect, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, veps);
+    radamVec(param, grad, expAvg, expAvgSq, o + 16, small, rect, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, veps);
+  }
+  for (; i + 4 <= n; i += 4) {
+    radamVec(param, grad, expAvg, expAvgSq, <usize>i << 2, small, rect, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, veps);
+  }
+  return i;
+}
+
 // @ts-ignore: decorator
 @inline function radamBody(
   param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
@@ -34,23 +74,9 @@
   const c: f32 = small ? w1 : w1 - 1;
   let i = 0;
   if (ASC_FEATURE_SIMD && simd) {
-    const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vdecay = f32x4.splat(decay);
-    const vc = f32x4.splat(c), vmask = i32x4.splat(small ? -1 : 0);
-    const vb2 = f32x4.splat(b2), vomb2 = f32x4.splat(omb2), vstep = f32x4.splat(negStep), veps = f32x4.splat(eps);
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      const p = f32x4.mul(v128.load(param + o), vdecay);
-      const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
-      const m0 = v128.load(expAvg + o);
-      const m = f32x4.add(v128.bitselect(m0, g, vmask), f32x4.mul(vc, f32x4.sub(g, m0)));
-      const v = f32x4.add(f32x4.mul(v128.load(expAvgSq + o), vb2), f32x4.mul(f32x4.mul(vomb2, g), g));
-      v128.store(expAvg + o, m);
-      v128.store(expAvgSq + o, v);
-      const u = rect
-        ? f32x4.div(f32x4.mul(vstep, m), f32x4.add(f32x4.sqrt(v), veps))
-        : f32x4.mul(vstep, m);
-      v128.store(param + o, f32x4.add(p, u));
-    }
+    i = small
+      ? radamLoops(param, grad, expAvg, expAvgSq, n, true, rect, gs, wd, decay, c, b2, omb2, negStep, eps)
+      : radamLoops(param, grad, expAvg, expAvgSq, n, false, rect, gs, wd, decay, c, b2, omb2, negStep, eps);
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;

@@ -74,7 +74,8 @@ export class Rprop extends Optimizer<RpropOptions> {
   /** The step size starts at the group's lr as it is at the first step. */
   protected initRun(o: RpropOptions, run: Run, heap: Float32Array): void {
     const at = run.buffers.step_size! >> 2;
-    heap.fill(f(o.lr), at, at + run.n);
+    // + 0: an lr of −0 starts at +0, as torch's clamp would make it.
+    heap.fill(f(o.lr) + 0, at, at + run.n);
   }
 
   protected stepRun(o: RpropOptions, run: Run, k: Kernels): void {

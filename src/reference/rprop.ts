@@ -17,8 +17,10 @@ export function rprop_f32(
     const pos = q > 0;
     const neg = q < 0;
     const eta = pos ? etaPlus : neg ? etaMinus : 1;
-    // Math.min/max propagate NaN and order −0 < +0, as WebAssembly's f32.min/max.
-    const s = Math.min(Math.max(f(a[S + i]! * eta), sMin), sMax);
+    // The kernels' clamp: x < lo ? lo : x, then hi < y ? hi : y (a NaN stays NaN).
+    const s0 = f(a[S + i]! * eta);
+    const s1 = s0 < sMin ? sMin : s0;
+    const s = sMax < s1 ? sMax : s1;
     const g = neg ? 0 : g0;
     const sign = (g > 0 ? 1 : 0) - (g < 0 ? 1 : 0);
     a[S + i] = s;
