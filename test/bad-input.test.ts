@@ -85,6 +85,16 @@ describe('constructor arguments', () => {
     ['bad group override', () => new Adam([{ params: [ps[1]!], lr: -2 }]), RangeError, /param group 0: lr must be >= 0/],
   ] as Array<[string, () => unknown, ErrorClass, RegExp]>)('%s', (_n, fn, cls, pattern) => rejects(fn, cls, pattern));
 
+  it('an option given as undefined means the default, not NaN', () => {
+    const a = new Adam([ps[1]!], { lr: undefined, betas: undefined });
+    const b = new Adam([{ params: [ps[2]!], lr: undefined }], { lr: 0.5 });
+    expect(a.paramGroups[0]!.lr).toBe(1e-3);
+    expect(a.paramGroups[0]!.betas).toEqual([0.9, 0.999]);
+    expect(b.paramGroups[0]!.lr).toBe(0.5);
+    a.dispose();
+    b.dispose();
+  });
+
   it('parameters of two engines', async () => {
     const other = await createEngine({ backend: 'js' });
     const q = other.parameter(3);
@@ -119,6 +129,11 @@ describe('step() with hyperparameters edited into bad values', () => {
     const after = snapshot([adam, sgd]);
     expect(firstBitDifference(before.memory, after.memory)).toBe(-1);
     expect(after.states.map((s) => s.state)).toEqual(before.states.map((s) => s.state));
+  });
+
+  it('lr set to undefined', () => {
+    adam.paramGroups[0]!.lr = undefined as never;
+    rejects(() => adam.step(), TypeError, /param group 0: lr is undefined/);
   });
 
   it('nesterov switched on while dampening is set', () => {

@@ -13,6 +13,11 @@ import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { checkOptions, type Schema } from './validate.js';
 
+/** `o` without its `undefined` entries: an option set to undefined means "not given" (the default). */
+function given<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 export type ParamGroup<O> = O & { params: Parameter[] };
 /** A list of parameters, or a list of groups `{ params, ...overrides }`. */
 export type ParamsInput<O> = readonly Parameter[] | ReadonlyArray<{ params: readonly Parameter[] } & Partial<O>>;
@@ -74,7 +79,7 @@ export abstract class Optimizer<O extends object> {
       throw new TypeError(`${name}: params must be a non-empty array of parameters or param groups`);
     }
     const groupsIn = (params[0] instanceof Parameter ? [{ params }] : params) as Array<{ params: Parameter[] }>;
-    this.defaults = Object.freeze({ ...defaults, ...options });
+    this.defaults = Object.freeze({ ...defaults, ...given(options ?? {}) });
     this.checkGroup(this.defaults, name);
     const seen = new Set<Parameter>();
     let engine: Engine | undefined;
@@ -95,7 +100,7 @@ export abstract class Optimizer<O extends object> {
       }
       const { params: ps, ...overrides } = g;
       checkOptions(overrides, schema, where);
-      groups.push({ ...this.defaults, ...overrides, params: [...ps] } as ParamGroup<O>);
+      groups.push({ ...this.defaults, ...given(overrides), params: [...ps] } as ParamGroup<O>);
     }
     if (!engine) throw new TypeError(`${name}: params must hold at least one parameter`);
     groups.forEach((g, i) => this.checkGroup(g, `${name}: param group ${i}`));
@@ -154,6 +159,9 @@ export abstract class Optimizer<O extends object> {
     this.paramGroups.forEach((g, i) => {
       const where = `${this.name}: param group ${i}`;
       const { params: _p, ...opts } = g;
+      for (const k of Object.keys(this.schema)) {
+        if ((opts as Record<string, unknown>)[k] === undefined) throw new TypeError(`${where}: ${k} is undefined`);
+      }
       checkOptions(opts, this.schema, where);
       this.checkGroup(g, where);
     });
@@ -228,7 +236,7 @@ export abstract class Optimizer<O extends object> {
     }
     const { params, ...overrides } = group;
     checkOptions(overrides, this.schema, where);
-    const g = { ...this.defaults, ...overrides, params: [...params] } as ParamGroup<O>;
+    const g = { ...this.defaults, ...given(overrides), params: [...params] } as ParamGroup<O>;
     this.checkGroup(g, where);
     this.#runs.push(this.#layout(g, g.params.map(() => null)));
     this.paramGroups.push(g);
@@ -305,7 +313,7 @@ export abstract class Optimizer<O extends object> {
       index += lg.params.length;
       const { params: _ps, ...opts } = lg;
       checkOptions(opts, this.schema, gw);
-      const g = { ...this.defaults, ...opts, params: ours.params } as ParamGroup<O>;
+      const g = { ...this.defaults, ...given(opts), params: ours.params } as ParamGroup<O>;
       this.checkGroup(g, gw);
       newGroups.push(g);
     }
