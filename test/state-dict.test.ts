@@ -109,3 +109,20 @@ it('every registered optimizer is in the test table', () => {
   for (const name of Object.keys(OPTIMIZERS)) expect(tested.has(name), name).toBe(true);
   expect(Object.keys(OPTIMIZERS).length).toBeGreaterThan(0);
 });
+
+it('SGD: momentum switched on after the first step starts its buffer at the gradient, as torch', async () => {
+  const e = all[0]!;
+  const [p, q] = e.parameters([new Float32Array([1, 2, 3]), new Float32Array([1, 2, 3])]);
+  const late = new SGD([p!], { lr: 0.1 });
+  const fresh = new SGD([q!], { lr: 0.1, momentum: 0.9, dampening: 0.5 });
+  p!.grad.set([0.5, -1, 2]);
+  late.step();
+  q!.data.set(p!.data);
+  late.paramGroups[0]!.momentum = 0.9;
+  late.paramGroups[0]!.dampening = 0.5;
+  for (const r of [p!, q!]) r.grad.set([1, 1, -4]);
+  late.step();
+  fresh.step();
+  expect(Array.from(p!.data)).toEqual(Array.from(q!.data));
+  expect(Array.from(late.stateDict().state[0]!.momentum_buffer as Float32Array)).toEqual([1, 1, -4]);
+});

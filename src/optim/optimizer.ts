@@ -44,6 +44,8 @@ export interface Run {
   scalars: Record<string, number>;
   /** State buffers: name → byte offset of a block of n floats. */
   buffers: Record<string, number>;
+  /** Buffers created (zeroed) for this step because the options now need them: torch would find them unset. */
+  fresh?: Set<string>;
 }
 
 export abstract class Optimizer<O extends object> {
@@ -187,7 +189,10 @@ export abstract class Optimizer<O extends object> {
       const runs = this.#ensureRuns(gi, group);
       for (const run of runs) {
         for (const b of this.bufferNames(group)) {
-          if (run.buffers[b] === undefined) run.buffers[b] = this.engine.allocFloats(run.n);
+          if (run.buffers[b] === undefined) {
+            run.buffers[b] = this.engine.allocFloats(run.n);
+            if (run.step > 0) (run.fresh ??= new Set()).add(b);
+          }
         }
         if (run.step === 0) this.initRun(group, run, this.engine.heap.f32);
         run.step++;
@@ -197,6 +202,7 @@ export abstract class Optimizer<O extends object> {
           run.step--;
           throw e;
         }
+        run.fresh = undefined;
       }
     }
     return loss;

@@ -74,8 +74,9 @@ export class SGD extends Optimizer<SGDOptions> {
       k.sgd_f32(run.offset, run.gradOffset, run.n, gs, wd, negLr);
       return;
     }
-    // First step: b = 0·b + 1·g = g exactly (the buffer starts zeroed), as torch's clone.
-    const first = run.step === 1;
+    // First use of the buffer (first step, or momentum switched on later): b = 0·b + 1·g = g
+    // exactly (the buffer starts zeroed), as torch's clone of the gradient.
+    const first = run.step === 1 || run.fresh?.has('momentum_buffer') === true;
     const mu = first ? 0 : f(o.momentum);
     const omd = first ? 1 : f(1 - o.dampening);
     const b = run.buffers.momentum_buffer!;
