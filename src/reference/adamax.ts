@@ -17,7 +17,10 @@ export function adamax_f32(
     const g = f(f(a[G + i]! * gs) + f(wd * p));
     const m0 = a[M + i]!;
     const m = f((small ? m0 : g) + f(c * f(g - m0)));
-    const u = Math.max(f(a[U + i]! * b2), f(Math.abs(g) + eps));
+    // As f32x4.pmax(b, a): b < a ? a : b (a NaN b gives NaN; see assembly/adamax.ts).
+    const x = f(a[U + i]! * b2);
+    const y = f(Math.abs(g) + eps);
+    const u = y < x ? x : y;
     a[M + i] = m;
     a[U + i] = u;
     a[P + i] = f(p + f(f(negClr * m) / u));
