@@ -3,6 +3,7 @@ import type { Heap } from '../memory/heap.js';
 
 const f = Math.fround;
 
+/** Adadelta over n elements: v ← ρv + (1−ρ)g²; d = √(u+ε)/√(v+ε)·g; u ← ρu + (1−ρ)d²; p ← p + negLr·d. */
 export function adadelta_f32(
   h: Heap, param: number, grad: number, squareAvg: number, accDelta: number, n: number,
   gs: number, wd: number, rho: number, omr: number, negLr: number, eps: number,

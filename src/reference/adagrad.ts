@@ -3,6 +3,7 @@ import type { Heap } from '../memory/heap.js';
 
 const f = Math.fround;
 
+/** Adagrad over n elements: g ← gs·g + wd·p; s ← s + g²; p ← p + negClr·g/(√s + ε). */
 export function adagrad_f32(
   h: Heap, param: number, grad: number, sum: number, n: number, gs: number, wd: number, negClr: number, eps: number,
 ): void {

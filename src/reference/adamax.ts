@@ -3,6 +3,7 @@ import type { Heap } from '../memory/heap.js';
 
 const f = Math.fround;
 
+/** Adamax over n elements: m ← lerp(m, g, w1); u ← max(b2·u, |g| + ε); p ← p + negClr·m/u. */
 export function adamax_f32(
   h: Heap, param: number, grad: number, expAvg: number, expInf: number, n: number,
   gs: number, wd: number, w1: number, b2: number, negClr: number, eps: number,

@@ -40,6 +40,7 @@ function rmsprop(
   }
 }
 
+/** RMSprop: v ← αv + (1−α)g²; p ← p + negLr·g/(√v + ε). */
 export function rmsprop_f32(
   h: Heap, param: number, grad: number, squareAvg: number, n: number,
   gs: number, wd: number, alpha: number, oma: number, negLr: number, eps: number,
@@ -47,6 +48,7 @@ export function rmsprop_f32(
   rmsprop(h, param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false);
 }
 
+/** Centered RMSprop: also ḡ ← lerp(ḡ, g, 1−α); the denominator is √(v − ḡ²) + ε. */
 export function rmsprop_centered_f32(
   h: Heap, param: number, grad: number, squareAvg: number, gradAvg: number, n: number,
   gs: number, wd: number, alpha: number, oma: number, negLr: number, eps: number,
@@ -54,6 +56,7 @@ export function rmsprop_centered_f32(
   rmsprop(h, param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false);
 }
 
+/** RMSprop with momentum: b ← μb + g/(√v + ε); p ← p + negLr·b. */
 export function rmsprop_momentum_f32(
   h: Heap, param: number, grad: number, squareAvg: number, momentumBuffer: number, n: number,
   gs: number, wd: number, alpha: number, oma: number, mu: number, negLr: number, eps: number,
@@ -61,6 +64,7 @@ export function rmsprop_momentum_f32(
   rmsprop(h, param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true);
 }
 
+/** Centered RMSprop with momentum: b ← μb + g/(√(v − ḡ²) + ε); p ← p + negLr·b. */
 export function rmsprop_centered_momentum_f32(
   h: Heap, param: number, grad: number, squareAvg: number, gradAvg: number, momentumBuffer: number, n: number,
   gs: number, wd: number, alpha: number, oma: number, mu: number, negLr: number, eps: number,
