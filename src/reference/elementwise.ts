@@ -15,12 +15,16 @@ export function scale_f32(h: Heap, x: number, n: number, a: number): void {
   for (let i = 0; i < n; i++) v[X + i] = f(v[X + i]! * fa);
 }
 
-/** x ← min(max(x, lo), hi); NaN stays NaN. */
+/** t ← x < lo ? lo : x; x ← hi < t ? hi : t (NaN stays NaN). */
 export function clamp_f32(h: Heap, x: number, n: number, lo: number, hi: number): void {
   const v = h.f32;
   const X = x >> 2;
   const flo = f(lo), fhi = f(hi);
-  for (let i = 0; i < n; i++) v[X + i] = Math.min(Math.max(v[X + i]!, flo), fhi);
+  for (let i = 0; i < n; i++) {
+    const e = v[X + i]!;
+    const t = e < flo ? flo : e;
+    v[X + i] = fhi < t ? fhi : t;
+  }
 }
 
 /** y ← a·y + b·x */

@@ -163,7 +163,7 @@ export function clipGradNorm(
  */
 export function clipGradValue(params: Parameter | Iterable<Parameter>, clipValue: number): void {
   const where = 'clipGradValue';
-  const c = f(checkNonNegative(clipValue, 'clipValue', where));
+  const c = f(checkNonNegative(clipValue, 'clipValue', where)) + 0; // + 0: −0 becomes +0
   const { list, engine } = checkParams(params, where);
   if (!engine) return;
   const k = engine.kernels;
