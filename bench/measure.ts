@@ -25,7 +25,18 @@ export interface Schedule {
   batchMs: number;
   /** Minimum warm-up per variant, ms (and at least 2 calls). */
   warmupMs: number;
+  /**
+   * `wall` (default): elapsed time. `cpu`: this process's CPU time (`process.cpuUsage()`, µs
+   * resolution, batches of milliseconds), which leaves out the time other processes hold the
+   * core — for a machine so loaded that wall-clock samples are mostly waiting.
+   */
+  clock?: 'wall' | 'cpu';
 }
+
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 export interface Timing {
   variant: string;
@@ -73,7 +84,8 @@ export function measureInterleaved(variants: readonly Timed[], n: number, s: Sch
   const all: number[][] = variants.map(() => []);
   const rounds: number[][] = variants.map(() => []);
   for (let r = 0; r < s.rounds; r++) {
-    const bench = new Bench({ time: s.roundMs, iterations: 1, warmup: false, retainSamples: true, throws: true, timestampProvider: 'hrtimeNow' });
+    const clock = s.clock === 'cpu' ? { now: cpuNow } : { timestampProvider: 'hrtimeNow' as const };
+    const bench = new Bench({ time: s.roundMs, iterations: 1, warmup: false, retainSamples: true, throws: true, ...clock });
     // Rotate the order each round, and reverse it every other round, so no variant always
     // follows the same neighbour (cache and frequency effects even out).
     const order = variants.map((_, i) => (i + r) % variants.length);

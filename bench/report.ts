@@ -131,7 +131,8 @@ export function markdownReport(res: BenchResults, svgName: string): string {
     '# wasm-optim benchmark',
     '',
     `Command: \`${m.command}\` · ${m.date} · ${m.cpu}, ${m.cores} cores · Node ${m.node} (V8 ${m.v8})` +
-      (m.tfjs ? ` · tfjs ${m.tfjs}` : '') + ` · load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(', ')} · ${m.durationS.toFixed(0)} s`,
+      (m.tfjs ? ` · tfjs ${m.tfjs}` : '') + ` · load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(', ')} · ${m.durationS.toFixed(0)} s` +
+      ` · clock: ${(m.schedule as { clock?: string }).clock === 'cpu' ? 'process CPU time' : 'wall time'}`,
     '',
     `![speed-up of the SIMD path vs size](${svgName})`,
     '',

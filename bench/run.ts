@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--only adam,lion] [--sizes 1024,1048576] [--no-tfjs] [--no-extras]
- * [--out DIR]`: runs the measurement groups one after another, each in a fresh process (see
+ * [--out DIR] [--clock cpu|wall]`: runs the measurement groups one after another, each in a fresh process (see
  * worker.ts), prints the table and writes `latest.json`, `latest.md` and `speedup.svg` under
  * bench/results/ (or DIR).
  */
@@ -25,10 +25,11 @@ interface Args {
   tfjs: boolean;
   extras: boolean;
   out: string;
+  clock: 'wall' | 'cpu';
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, tfjs: true, extras: true, out: join(here, 'results') };
+  const a: Args = { quick: false, tfjs: true, extras: true, out: join(here, 'results'), clock: 'cpu' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i] ?? '';
@@ -37,10 +38,15 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--no-extras') a.extras = false;
     else if (flag === '--only') a.only = value().split(',');
     else if (flag === '--out') a.out = value();
+    else if (flag === '--clock') {
+      const c = value();
+      if (c !== 'wall' && c !== 'cpu') throw new RangeError(`--clock: expected wall or cpu, got ${c}`);
+      a.clock = c;
+    }
     else if (flag === '--sizes') {
       a.sizes = value().split(',').map(Number);
       if (a.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new RangeError(`--sizes: expected positive integers, got ${a.sizes.join(',')}`);
-    } else throw new TypeError(`bench: unknown argument ${argv[i]} (known: --quick, --only, --sizes, --no-tfjs, --no-extras, --out)`);
+    } else throw new TypeError(`bench: unknown argument ${argv[i]} (known: --quick, --only, --sizes, --no-tfjs, --no-extras, --out, --clock)`);
   }
   return a;
 }
@@ -66,7 +72,7 @@ function writeAtomic(path: string, text: string): void {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
-  const schedule = args.quick ? QUICK : FULL;
+  const schedule = { ...(args.quick ? QUICK : FULL), clock: args.clock };
   const all = selectCases(!args.quick, args.only);
   if (!all.length) throw new RangeError('bench: no optimizer selected');
   const sizes = args.sizes ?? [...SIZES];
