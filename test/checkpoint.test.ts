@@ -5,8 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../src/checkpoint/index.js';
+import { crc32 } from '../src/checkpoint/crc32.js';
 import { parseJson, stringifyJson } from '../src/checkpoint/json.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { OPTIMIZERS } from '../src/optim/registry.js';
@@ -111,6 +113,19 @@ describe('the file', () => {
     zeroed.set(new TextEncoder().encode('00000000'), at);
     expect(crc32Bitwise(zeroed).toString(16).padStart(8, '0')).toBe(stored);
     expect(crc32Bitwise(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+
+  it('CRC-32: any offset, any split, equal to the bit-by-bit definition', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), (data, s, k) => {
+        const start = data.length ? s % data.length : 0;
+        const cut = start + (data.length - start ? k % (data.length - start) : 0);
+        const want = crc32Bitwise(data.subarray(start));
+        expect(crc32(data, 0, start)).toBe(want);
+        expect(crc32(data, crc32(data, 0, start, cut), cut)).toBe(want);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('reports another kernel build as information only', () => {

@@ -245,7 +245,8 @@ export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer, options: LoadChe
   // Apply: optimizer (it checks before it changes anything), scheduler (any other scheduler is
   // undone, with the optimizer, if it refuses its state), parameter values (cannot fail now).
   const schedBefore = scheduler && !commitScheduler ? copyJson(scheduler.stateDict(), 'scheduler.stateDict()') : undefined;
-  const optBefore = optimizer && dict ? optimizer.stateDict() : undefined;
+  // A copy of the optimizer state is needed only to undo it for a scheduler that may refuse late.
+  const optBefore = optimizer && dict && scheduler && !commitScheduler ? optimizer.stateDict() : undefined;
   if (optimizer && dict) {
     try {
       optimizer.loadStateDict(dict);

@@ -4,6 +4,8 @@
  * corrupted byte, and misses a random corruption with probability 2⁻³².
  */
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 const TABLES = (() => {
   const t = new Uint32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
@@ -30,19 +32,27 @@ const TABLES = (() => {
  */
 export function crc32(bytes: Uint8Array, crc = 0, start = 0, end = bytes.length): number {
   const t = TABLES;
-  let c = ~crc >>> 0;
+  let c = ~crc;
   let i = start;
-  for (; i + 8 <= end; i += 8) {
-    const a = c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
-    c =
-      t[1792 + (a & 0xff)]! ^
-      t[1536 + ((a >>> 8) & 0xff)]! ^
-      t[1280 + ((a >>> 16) & 0xff)]! ^
-      t[1024 + (a >>> 24)]! ^
-      t[768 + bytes[i + 4]!]! ^
-      t[512 + bytes[i + 5]!]! ^
-      t[256 + bytes[i + 6]!]! ^
-      t[bytes[i + 7]!]!;
+  // Byte by byte up to a 4-byte boundary, then 8 bytes per round read as two words.
+  while (i < end && ((bytes.byteOffset + i) & 3) !== 0) c = t[(c ^ bytes[i++]!) & 0xff]! ^ (c >>> 8);
+  if (LITTLE_ENDIAN && end - i >= 8) {
+    const words = ((end - i) >> 3) << 1;
+    const w = new Int32Array(bytes.buffer, bytes.byteOffset + i, words);
+    for (let j = 0; j < words; j += 2) {
+      const a = c ^ w[j]!;
+      const b = w[j + 1]!;
+      c =
+        t[1792 + (a & 0xff)]! ^
+        t[1536 + ((a >>> 8) & 0xff)]! ^
+        t[1280 + ((a >>> 16) & 0xff)]! ^
+        t[1024 + (a >>> 24)]! ^
+        t[768 + (b & 0xff)]! ^
+        t[512 + ((b >>> 8) & 0xff)]! ^
+        t[256 + ((b >>> 16) & 0xff)]! ^
+        t[b >>> 24]!;
+    }
+    i += words * 4;
   }
   for (; i < end; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
