@@ -18,6 +18,36 @@ function given<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** A copy whose array values (betas, etas, …) are copies too, so no group shares them. */
+function own<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) && k !== 'params' ? [...v] : v])) as T;
+}
+
+/** Every own key of a group but `params`, with its value (and a pair's two elements). */
+function snapshotValues(g: object): Array<[string, unknown, unknown, unknown]> {
+  const out: Array<[string, unknown, unknown, unknown]> = [];
+  for (const k in g) {
+    if (k === 'params') continue;
+    const v = (g as Record<string, unknown>)[k];
+    out.push(Array.isArray(v) ? [k, v, v[0], v[1]] : [k, v, undefined, undefined]);
+  }
+  return out;
+}
+
+/** True when `g` still holds exactly the keys and values of `snap` (no allocation). */
+function sameValues(g: object, snap: Array<[string, unknown, unknown, unknown]>): boolean {
+  let count = 0;
+  for (const k in g) {
+    if (k === 'params') continue;
+    const e = snap[count++];
+    if (e === undefined || e[0] !== k) return false;
+    const v = (g as Record<string, unknown>)[k];
+    if (!Object.is(v, e[1])) return false;
+    if (Array.isArray(v) && (v.length !== 2 || !Object.is(v[0], e[2]) || !Object.is(v[1], e[3]))) return false;
+  }
+  return count === snap.length;
+}
+
 export type ParamGroup<O> = O & { params: Parameter[] };
 /** A list of parameters, or a list of groups `{ params, ...overrides }`. */
 export type ParamsInput<O> = readonly Parameter[] | ReadonlyArray<{ params: readonly Parameter[] } & Partial<O>>;
@@ -53,6 +83,8 @@ export abstract class Optimizer<O extends object> {
   readonly defaults: Readonly<O>;
   readonly paramGroups: Array<ParamGroup<O>>;
   #runs: Run[][] = [];
+  /** Each group's hyperparameters as last validated: a step re-checks only a group that changed. */
+  #validated: Array<Array<[string, unknown, unknown, unknown]> | undefined> = [];
   #disposed = false;
 
   /** Display name used in error messages. */
@@ -81,7 +113,7 @@ export abstract class Optimizer<O extends object> {
       throw new TypeError(`${name}: params must be a non-empty array of parameters or param groups`);
     }
     const groupsIn = (params[0] instanceof Parameter ? [{ params }] : params) as Array<{ params: Parameter[] }>;
-    this.defaults = Object.freeze({ ...defaults, ...given(options ?? {}) });
+    this.defaults = Object.freeze(own({ ...defaults, ...given(options ?? {}) }));
     this.checkGroup(this.defaults, name);
     const seen = new Set<Parameter>();
     let engine: Engine | undefined;
@@ -102,7 +134,7 @@ export abstract class Optimizer<O extends object> {
       }
       const { params: ps, ...overrides } = g;
       checkOptions(overrides, schema, where);
-      groups.push({ ...this.defaults, ...given(overrides), params: [...ps] } as ParamGroup<O>);
+      groups.push({ ...own({ ...this.defaults, ...given(overrides) }), params: [...ps] } as ParamGroup<O>);
     }
     if (!engine) throw new TypeError(`${name}: params must hold at least one parameter`);
     groups.forEach((g, i) => this.checkGroup(g, `${name}: param group ${i}`));
@@ -159,6 +191,7 @@ export abstract class Optimizer<O extends object> {
   /** Validates every group's current hyperparameters (they may have been edited in place). */
   #checkGroups(): void {
     this.paramGroups.forEach((g, i) => {
+      if (this.#validated[i] !== undefined && sameValues(g, this.#validated[i]!)) return;
       const where = `${this.name}: param group ${i}`;
       const { params: _p, ...opts } = g;
       for (const k of Object.keys(this.schema)) {
@@ -166,6 +199,7 @@ export abstract class Optimizer<O extends object> {
       }
       checkOptions(opts, this.schema, where);
       this.checkGroup(g, where);
+      this.#validated[i] = snapshotValues(g);
     });
   }
 
@@ -242,7 +276,7 @@ export abstract class Optimizer<O extends object> {
     }
     const { params, ...overrides } = group;
     checkOptions(overrides, this.schema, where);
-    const g = { ...this.defaults, ...given(overrides), params: [...params] } as ParamGroup<O>;
+    const g = { ...own({ ...this.defaults, ...given(overrides) }), params: [...params] } as ParamGroup<O>;
     this.checkGroup(g, where);
     this.#runs.push(this.#layout(g, g.params.map(() => null)));
     this.paramGroups.push(g);
@@ -319,7 +353,7 @@ export abstract class Optimizer<O extends object> {
       index += lg.params.length;
       const { params: _ps, ...opts } = lg;
       checkOptions(opts, this.schema, gw);
-      const g = { ...this.defaults, ...given(opts), params: ours.params } as ParamGroup<O>;
+      const g = { ...own({ ...this.defaults, ...given(opts) }), params: ours.params } as ParamGroup<O>;
       this.checkGroup(g, gw);
       newGroups.push(g);
     }
