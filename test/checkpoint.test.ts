@@ -247,6 +247,25 @@ describe('names and metadata', () => {
     expect(parseJson(stringifyJson(v), { nonFinite: true })).toEqual(v);
   });
 
+  it('empty and 0-d parameters: zero-length tensors and shape []', () => {
+    const e = engines[1]!;
+    const ps = e.parameters([[0], [2, 0], [3], []]);
+    ps[2]!.data.set([1, 2, 3]);
+    ps[3]!.data[0] = 7;
+    const opt = new OPTIMIZERS.adam(ps);
+    for (const p of ps) p.grad.fill(1);
+    opt.step();
+    const bytes = saveCheckpoint({ params: ps, optimizer: opt });
+    const r = checkSafetensorsSpec(bytes, { requirePadding: true });
+    expect(r.tensors['param.0']).toMatchObject({ shape: [0], data_offsets: [0, 0] });
+    expect(r.tensors['param.3']!.shape).toEqual([]);
+    const qs = e.parameters([[0], [2, 0], [3], []]);
+    const o2 = new OPTIMIZERS.adam(qs);
+    loadCheckpoint(bytes, { params: qs, optimizer: o2 });
+    qs.forEach((q, i) => expect(firstBitDiff(q.data, ps[i]!.data)).toBe(-1));
+    expectSameState(o2.stateDict(), opt.stateDict());
+  });
+
   it('CheckpointError is an Error', () => {
     const e = new CheckpointError('x');
     expect(e).toBeInstanceOf(Error);
