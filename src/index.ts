@@ -18,4 +18,4 @@ export * from './schedule/index.js';
 export * from './nn/index.js';
 export * from './train/index.js';
 export * from './checkpoint/index.js';
-export { hasSimd, hasWebAssembly } from './wasm/loader.js';
+export { hasSharedMemory, hasSimd, hasWebAssembly } from './wasm/loader.js';

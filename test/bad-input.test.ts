@@ -115,7 +115,7 @@ describe('step() with hyperparameters edited into bad values', () => {
     ['betas out of range', () => { adam.paramGroups[0]!.betas = [1.5, 0.9]; }, RangeError, /betas\[0\]/],
     ['betas edited in place', () => { adam.paramGroups[1]!.betas[1] = 1; }, RangeError, /param group 1: betas\[1\]/],
     ['eps a string', () => { (adam.paramGroups[1] as { eps: unknown }).eps = 'x'; }, TypeError, /eps must be a number/],
-    ['an unknown key added', () => { (adam.paramGroups[0] as Record<string, unknown>).momentum = 0.9; }, TypeError, /unknown option "momentum"/],
+    ['an unknown key added', () => { (adam.paramGroups[0] as unknown as Record<string, unknown>).momentum = 0.9; }, TypeError, /unknown option "momentum"/],
   ] as Array<[string, () => void, ErrorClass, RegExp]>)('%s: no group is updated', (_n, edit, cls, pattern) => {
     const before = snapshot([adam, sgd]);
     edit();
