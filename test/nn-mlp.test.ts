@@ -4,9 +4,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../src/engine.js';
 import { type Activation } from '../src/nn/activation.js';
-import { type Loss } from '../src/nn/loss.js';
+import { computeLoss, type Loss, oneHot } from '../src/nn/loss.js';
+import { Linear } from '../src/nn/linear.js';
 import { MLP } from '../src/nn/mlp.js';
-import { batches as batchesOf, Random } from '../src/nn/random.js';
+import { batches as batchesOf, gatherRows, Random } from '../src/nn/random.js';
 import { SGD } from '../src/optim/sgd.js';
 import { engines, firstBitDifference } from './helpers/lockstep.js';
 
@@ -218,6 +219,33 @@ describe('MLP', () => {
     expect(firstBitDifference(w, net.parameters[0]!.grad)).toBe(-1);
     net.dispose();
     expect(() => net.forward([1, 2, 3])).toThrow(/disposed/);
+  });
+
+  it('checks the low-level pieces: Linear offsets and rows, loss names, gathered rows', () => {
+    const engine = all[0]!;
+    const layer = Linear.create(engine, 3, 2, 'xavier', new Random(1));
+    const x = engine.allocFloats(3 * 4), y = engine.allocFloats(2 * 4);
+    expect(() => layer.forward(x, y, 1.5)).toThrow(/rows must be a non-negative integer/);
+    expect(() => layer.forward(x, y, -1)).toThrow(RangeError);
+    expect(() => layer.forward(x + 1, y, 4)).toThrow(/x must be the byte offset/);
+    expect(() => layer.forward(x, engine.memory.buffer.byteLength - 4, 4)).toThrow(/y must be the byte offset/);
+    expect(() => layer.backward(x, y, 0, 4)).toThrow(/dx must be the byte offset/);
+    engine.heap.f32.set([1, 2, 3], x >> 2);
+    layer.forward(x, y, 1);
+    const w = layer.weight.data;
+    expect(engine.heap.f32[y >> 2]).toBeCloseTo(w[0]! + 2 * w[2]! + 3 * w[4]!, 5);
+    expect(() => computeLoss(engine, 'l1' as never, x, y, y, 1, 2)).toThrow(/loss must be one of/);
+    expect(() => computeLoss(engine, 'mse', x, y, y, -1, 2)).toThrow(/rows/);
+    expect(Number.isNaN(computeLoss(engine, 'mse', x, y, y, 0, 2))).toBe(true);
+    expect(() => gatherRows(new Float32Array(6), 3, [0, 2], new Float32Array(6))).toThrow(/indices\[1\] = 2/);
+    expect(() => gatherRows(new Float32Array(6), 3, [0, 1], new Float32Array(5))).toThrow(/dst holds 5/);
+    expect(gatherRows(Float32Array.from([1, 2, 3, 4, 5, 6]), 3, [1, 0], new Float32Array(6))).toEqual(Float32Array.from([4, 5, 6, 1, 2, 3]));
+    expect(() => oneHot([0, 3], 3)).toThrow(/labels\[1\] = 3/);
+    expect(oneHot([2, 0], 3)).toEqual(Float32Array.from([0, 0, 1, 1, 0, 0]));
+    engine.freeFloats(x);
+    engine.freeFloats(y);
+    layer.weight.dispose();
+    layer.bias!.dispose();
   });
 });
 

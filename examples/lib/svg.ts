@@ -41,6 +41,11 @@ export function lossChartSvg(series: readonly Series[], options: ChartOptions): 
   const logY = options.logY === true || ((options.logY ?? 'auto') === 'auto' && lo > 0 && hi / lo > 100);
   const fy = logY ? (v: number) => Math.log10(v) : (v: number) => v;
   if (logY) lo = Math.max(lo, hi * 1e-12);
+  else {
+    const pad = 0.04 * (hi - lo);
+    lo -= pad;
+    hi += pad;
+  }
   let ylo = fy(lo), yhi = fy(hi);
   if (yhi === ylo) {
     yhi += 0.5;
@@ -62,7 +67,7 @@ export function lossChartSvg(series: readonly Series[], options: ChartOptions): 
     parts.push(`<line x1="${L - 4}" y1="${y.toFixed(1)}" x2="${W - R}" y2="${y.toFixed(1)}" stroke="#ddd"/>`);
     parts.push(`<text x="${L - 7}" y="${(y + 4).toFixed(1)}" text-anchor="end">${label(v)}</text>`);
   }
-  for (const i of ticks(0, maxLen - 1, 8)) {
+  for (const i of ticks(0, maxLen - 1, 8).filter((v) => Number.isInteger(v))) {
     parts.push(`<text x="${px(i).toFixed(1)}" y="${H - B + 18}" text-anchor="middle">${label(i + 1)}</text>`);
   }
   if (options.xLabel) parts.push(`<text x="${(W - R + L) / 2}" y="${H - 10}" text-anchor="middle">${esc(options.xLabel)}</text>`);

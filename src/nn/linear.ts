@@ -54,8 +54,21 @@ export class Linear {
     return new Linear(engine, w!, b ?? null);
   }
 
+  #check(where: string, rows: number, spans: Array<[string, number | null, number]>): void {
+    if (this.weight.disposed) throw new TypeError(`Linear.${where}: the layer's parameters have been disposed`);
+    if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`Linear.${where}: rows must be a non-negative integer, got ${rows}`);
+    const size = this.engine.memory.buffer.byteLength;
+    for (const [name, off, width] of spans) {
+      if (off === null) continue;
+      if (!Number.isInteger(off) || off <= 0 || off % 4 !== 0 || off + rows * width * 4 > size) {
+        throw new RangeError(`Linear.${where}: ${name} must be the byte offset of ${rows}×${width} floats inside the engine's memory, got ${off}`);
+      }
+    }
+  }
+
   /** Y = X·W + b for `rows` rows; x and y are byte offsets (not overlapping). */
   forward(x: number, y: number, rows: number): void {
+    this.#check('forward', rows, [['x', x, this.inFeatures], ['y', y, this.outFeatures]]);
     this.engine.kernels.matmul_f32(x, this.weight.offset, this.bias ? this.bias.offset : 0, y, rows, this.outFeatures, this.inFeatures);
   }
 
@@ -64,6 +77,7 @@ export class Linear {
    * null. Byte offsets; dx must not overlap dy.
    */
   backward(x: number, dy: number, dx: number | null, rows: number): void {
+    this.#check('backward', rows, [['x', x, this.inFeatures], ['dy', dy, this.outFeatures], ['dx', dx, this.inFeatures]]);
     const k = this.engine.kernels;
     k.matmul_tn_f32(x, dy, this.weight.gradOffset, this.inFeatures, this.outFeatures, rows);
     if (this.bias) k.colsum_f32(dy, this.bias.gradOffset, rows, this.outFeatures);

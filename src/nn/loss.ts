@@ -28,6 +28,9 @@ export const LOSSES: readonly Loss[] = ['mse', 'bce-with-logits', 'softmax-cross
  */
 export function computeLoss(engine: Engine, loss: Loss, input: number, target: number, grad: number, rows: number, cols: number): number {
   const k = engine.kernels;
+  if (!LOSSES.includes(loss)) throw new TypeError(`computeLoss: loss must be one of ${LOSSES.join(', ')}, got ${JSON.stringify(loss)}`);
+  if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`computeLoss: rows must be a non-negative integer, got ${rows}`);
+  if (!Number.isInteger(cols) || cols < 0) throw new RangeError(`computeLoss: cols must be a non-negative integer, got ${cols}`);
   const n = rows * cols;
   if (n === 0) return NaN; // the mean of nothing, as torch
   switch (loss) {
@@ -37,8 +40,6 @@ export function computeLoss(engine: Engine, loss: Loss, input: number, target: n
       return k.bce_logits_loss_f32(input, target, grad, n, f(1 / n)) / n;
     case 'softmax-cross-entropy':
       return k.softmax_ce_loss_f32(input, target, grad, rows, cols, f(1 / rows)) / rows;
-    default:
-      throw new TypeError(`computeLoss: loss must be one of ${LOSSES.join(', ')}, got ${JSON.stringify(loss)}`);
   }
 }
 

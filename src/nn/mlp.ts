@@ -247,7 +247,8 @@ export class MLP {
   }
 
   /**
-   * Outputs for every row of `x` (a copy), computed `batchSize` rows at a time.
+   * Outputs for every row of `x` (a copy), computed `batchSize` rows at a time. Runs `forward`,
+   * so it replaces the state a pending `backward` would use.
    *
    * @example
    * const logits = net.predict(testImages);           // rows × outputSize

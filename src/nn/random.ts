@@ -109,10 +109,14 @@ export function* batches(n: number, batchSize: number, rng: Random | null, dropL
  * the other. Returns `dst`.
  */
 export function gatherRows(src: ArrayLike<number>, cols: number, indices: ArrayLike<number>, dst: Float32Array): Float32Array {
+  if (!Number.isInteger(cols) || cols <= 0) throw new RangeError(`gatherRows: cols must be a positive integer, got ${cols}`);
   if (dst.length < indices.length * cols) throw new RangeError(`gatherRows: dst holds ${dst.length} floats, ${indices.length * cols} needed`);
   const s = src as Float32Array;
+  const rows = Math.floor(src.length / cols);
   for (let r = 0; r < indices.length; r++) {
-    const from = indices[r]! * cols;
+    const row = indices[r]!;
+    if (!Number.isInteger(row) || row < 0 || row >= rows) throw new RangeError(`gatherRows: indices[${r}] = ${row} is not a row in [0, ${rows})`);
+    const from = row * cols;
     if (s instanceof Float32Array) dst.set(s.subarray(from, from + cols), r * cols);
     else for (let c = 0; c < cols; c++) dst[r * cols + c] = src[from + c]!;
   }
