@@ -39,7 +39,12 @@ export function parseCommonArgs(extraFlags: readonly string[] = [], argv = proce
     help: { type: 'boolean' },
   };
   for (const f of extraFlags) options[f] = { type: 'boolean' };
-  const { values } = parseArgs({ args: argv, options, allowPositionals: false });
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, allowPositionals: false }));
+  } catch (e) {
+    throw new TypeError(`${(e as Error).message} (try --help)`);
+  }
   if (values.help) {
     const extra = extraFlags.map((f) => ` [--${f}]`).join('');
     console.log(`options: [--json] [--quick] [--seed N] [--epochs N] [--backend auto|simd|scalar|js]${extra}`);
