@@ -120,23 +120,31 @@ const INIT_ACC = 2;
   gemmScalar(a + <usize>i * aRs, aRs, aCs, b, bias, c + <usize>i * rs, m - i, n, k, mode);
 }
 
-// Row by row: C's row is initialised, then row p of B times A(i, p) is added for p in order.
+// Scalar form: four columns of one row of C in registers at a time (then single columns), each
+// adding A(i, p)·B(p, j) for p in order, as the SIMD form does.
 // @ts-ignore: decorator
 @inline function gemmScalar(a: usize, aRs: usize, aCs: usize, b: usize, bias: usize, c: usize, m: i32, n: i32, k: i32, mode: i32): void {
   const rs = <usize>n << 2;
   for (let i = 0; i < m; i++) {
-    const crow = c + <usize>i * rs;
-    if (mode != INIT_ACC) for (let j = 0; j < n; j++) store<f32>(crow + (<usize>j << 2), initS(mode, bias, crow, <usize>j << 2));
-    let pa = a + <usize>i * aRs, pb = b;
-    for (let p = 0; p < k; p++) {
-      const s = load<f32>(pa);
-      for (let j = 0; j < n; j++) {
-        const o = <usize>j << 2;
-        store<f32>(crow + o, load<f32>(crow + o) + s * load<f32>(pb + o));
+    const crow = c + <usize>i * rs, arow = a + <usize>i * aRs;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const jo = <usize>j << 2;
+      let x0 = initS(mode, bias, crow, jo), x1 = initS(mode, bias, crow, jo + 4);
+      let x2 = initS(mode, bias, crow, jo + 8), x3 = initS(mode, bias, crow, jo + 12);
+      let pa = arow, pb = b + jo;
+      for (let p = 0; p < k; p++) {
+        const s = load<f32>(pa);
+        x0 = x0 + s * load<f32>(pb);
+        x1 = x1 + s * load<f32>(pb, 4);
+        x2 = x2 + s * load<f32>(pb, 8);
+        x3 = x3 + s * load<f32>(pb, 12);
+        pa += aCs;
+        pb += rs;
       }
-      pa += aCs;
-      pb += rs;
+      store<f32>(crow + jo, x0); store<f32>(crow + jo, x1, 4); store<f32>(crow + jo, x2, 8); store<f32>(crow + jo, x3, 12);
     }
+    for (; j < n; j++) element(arow, aCs, b, rs, crow, bias, <usize>j << 2, k, mode);
   }
 }
 
