@@ -167,8 +167,8 @@ async function main(): Promise<void> {
       formatTable(
         ['library', 's / epoch', 'examples/s', 'test accuracy'],
         [
-          ['wasm-optim', m.secondsPerEpoch, m.train / m.secondsPerEpoch, m.testAccuracy],
-          [`tfjs ${m.tfjs.version} (${m.tfjs.backend})`, m.tfjs.secondsPerEpoch, m.train / m.tfjs.secondsPerEpoch, m.tfjs.testAccuracy],
+          ['wasm-optim', m.secondsPerEpoch, Math.round(m.train / m.secondsPerEpoch), m.testAccuracy],
+          [`tfjs ${m.tfjs.version} (${m.tfjs.backend})`, m.tfjs.secondsPerEpoch, Math.round(m.train / m.tfjs.secondsPerEpoch), m.tfjs.testAccuracy],
         ],
         3,
       ),
