@@ -2,7 +2,7 @@
  * npm run bench:threads [-- --quick]
  *
  * One thread vs two (this machine has two cores) for Adam and SGD-momentum and the roofline
- * kernel at 256K, 1M, 16M and 64M parameters, interleaved; the engine under test cuts every call
+ * kernel at 16K, 64K, 256K, 1M, 16M and 64M parameters, interleaved; the engine under test cuts every call
  * (threshold 0) so the table shows where threads start to pay. Writes bench/results/threads.json
  * (records { optimizer, size, variant, nsPerParam, samples }) and bench/results/threads.md.
  */
@@ -14,7 +14,7 @@ import type { Optimizer } from '../src/optim/optimizer.js';
 import { measureInterleaved, type Schedule } from './measure.js';
 
 const quick = process.argv.includes('--quick');
-const SIZES = quick ? [1 << 18, 1 << 20, 1 << 24] : [1 << 18, 1 << 20, 1 << 24, 1 << 26];
+const SIZES = quick ? [1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 24] : [1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 24, 1 << 26];
 const schedule: Schedule = quick ? { rounds: 4, roundMs: 120, batchMs: 20, warmupMs: 100 } : { rounds: 8, roundMs: 250, batchMs: 30, warmupMs: 200 };
 const CASES = [
   { name: 'adam', make: (p: never) => new Adam(p, { lr: 1e-3 }) as unknown as Optimizer<object> },

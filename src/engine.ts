@@ -32,7 +32,7 @@ export interface EngineOptions {
    * thread. Needs the SIMD backend.
    */
   threads?: number | 'auto';
-  /** Elements below which a kernel call stays on the calling thread. Default 262,144. */
+  /** Elements below which a kernel call stays on the calling thread. Default 524,288. */
   threadThreshold?: number;
 }
 
