@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Adadelta } from '../src/optim/adadelta.js';
 import { engines } from './helpers/lockstep.js';
-import { awkwardGrads, expectBits, expectClose, runEverywhere } from './helpers/three-backends.js';
+import { awkwardGrads, expectBits, expectNear, onAllBackends } from './helpers/backends.js';
 
 const f = Math.fround;
 let all: Engine[];
@@ -19,7 +19,7 @@ const G2 = Float32Array.of(-0.25, 2, 1, 4, 1e-5, 3, -0.5);
 describe('Adadelta', () => {
   it('two steps with weight decay against a double-precision loop', () => {
     const o = { lr: 0.5, rho: 0.8, eps: 1e-6, weightDecay: 0.1 };
-    const r = runEverywhere(all, Adadelta, { options: o, init: [P0], grads: [[G1], [G2]] });
+    const r = onAllBackends(all, Adadelta, { options: o, init: [P0], grads: [[G1], [G2]] });
     const p = [...P0], v = p.map(() => 0), u = p.map(() => 0);
     [G1, G2].forEach((gs, s) => {
       for (let i = 0; i < p.length; i++) {
@@ -29,15 +29,15 @@ describe('Adadelta', () => {
         u[i] = o.rho * u[i]! + (1 - o.rho) * d * d;
         p[i] = p[i]! - o.lr * d;
       }
-      expectClose(r.params[s]![0]!, p, `p after step ${s + 1}`);
+      expectNear(r.params[s]![0]!, p, `p after step ${s + 1}`);
     });
-    expectClose(r.state[0]!.square_avg as Float32Array, v, 'square_avg');
-    expectClose(r.state[0]!.acc_delta as Float32Array, u, 'acc_delta');
+    expectNear(r.state[0]!.square_avg as Float32Array, v, 'square_avg');
+    expectNear(r.state[0]!.acc_delta as Float32Array, u, 'acc_delta');
     expect(Object.keys(r.state[0]!)).toEqual(['step', 'square_avg', 'acc_delta']);
   });
 
   it('ρ = 1 keeps both averages at 0, so every step is p − lr·g exactly', () => {
-    const r = runEverywhere(all, Adadelta, { options: { lr: 0.3, rho: 1 }, init: [P0], grads: [[G1], [G2]] });
+    const r = onAllBackends(all, Adadelta, { options: { lr: 0.3, rho: 1 }, init: [P0], grads: [[G1], [G2]] });
     let p = P0;
     [G1, G2].forEach((g, s) => {
       p = p.map((x, i) => f(x + f(f(-0.3) * g[i]!)));
@@ -48,7 +48,7 @@ describe('Adadelta', () => {
   });
 
   it('ρ = 0 keeps only the latest squares: v = g², u = d²', () => {
-    const r = runEverywhere(all, Adadelta, { options: { rho: 0, eps: 1e-4 }, init: [P0], grads: [[G1], [G2]] });
+    const r = onAllBackends(all, Adadelta, { options: { rho: 0, eps: 1e-4 }, init: [P0], grads: [[G1], [G2]] });
     const d1 = G1.map((g) => f(f(f(Math.sqrt(f(1e-4))) / f(Math.sqrt(f(f(g * g) + f(1e-4))))) * g));
     const v2 = G2.map((g) => f(g * g));
     const d2 = G2.map((g, i) => f(f(f(Math.sqrt(f(f(d1[i]! * d1[i]!) + f(1e-4)))) / f(Math.sqrt(f(v2[i]! + f(1e-4))))) * g));
@@ -57,7 +57,7 @@ describe('Adadelta', () => {
   });
 
   it('a zero gradient moves nothing and leaves acc_delta at 0', () => {
-    const r = runEverywhere(all, Adadelta, { options: {}, init: [P0], grads: [[new Float32Array(7)], [new Float32Array(7)]] });
+    const r = onAllBackends(all, Adadelta, { options: {}, init: [P0], grads: [[new Float32Array(7)], [new Float32Array(7)]] });
     expectBits(r.params[1]![0]!, P0);
     expectBits(r.state[0]!.acc_delta as Float32Array, new Float32Array(7));
   });
@@ -66,8 +66,8 @@ describe('Adadelta', () => {
     const init = [Float32Array.from({ length: 23 }, (_, i) => Math.sin(i) * 2)];
     const grads = awkwardGrads(23, 6, 9).map((g) => [g]);
     const options = { lr: 0.7, rho: 0.85, weightDecay: 0.05 };
-    const a = runEverywhere(all, Adadelta, { options: { ...options, maximize: true }, init, grads });
-    const b = runEverywhere(all, Adadelta, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    const a = onAllBackends(all, Adadelta, { options: { ...options, maximize: true }, init, grads });
+    const b = onAllBackends(all, Adadelta, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
     a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
   });
 
@@ -79,7 +79,7 @@ describe('Adadelta', () => {
       let at = 0;
       return sizes.map((n) => g.slice(at, (at += n)));
     });
-    runEverywhere(all, Adadelta, { options: { lr: 0.5, rho: 0.8, weightDecay: 0.01 }, init, grads });
+    onAllBackends(all, Adadelta, { options: { lr: 0.5, rho: 0.8, weightDecay: 0.01 }, init, grads });
   });
 
   it('rejects bad options with an error naming the argument, before any change', () => {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Adagrad, type AdagradOptions } from '../src/optim/adagrad.js';
 import { engines } from './helpers/lockstep.js';
-import { awkwardGrads, expectBits, expectClose, runEverywhere } from './helpers/three-backends.js';
+import { awkwardGrads, expectBits, expectNear, onAllBackends } from './helpers/backends.js';
 
 const f = Math.fround;
 let all: Engine[];
@@ -17,15 +17,15 @@ describe('Adagrad', () => {
     const p0 = [1, -2, 0.5, 3, -0.25];
     const g = [0.5, -1, 0, 4, 1e-3];
     const options: Partial<AdagradOptions> = { lr: 0.1, initialAccumulatorValue: 0.25 };
-    const r = runEverywhere(all, Adagrad, { options, init: [p0], grads: [[g]] });
+    const r = onAllBackends(all, Adagrad, { options, init: [p0], grads: [[g]] });
     const sum = g.map((x) => 0.25 + x * x);
-    expectClose(r.state[0]!.sum as Float32Array, sum, 'sum');
-    expectClose(r.params[0]![0]!, p0.map((p, i) => p - (0.1 * g[i]!) / (Math.sqrt(sum[i]!) + 1e-10)), 'p');
+    expectNear(r.state[0]!.sum as Float32Array, sum, 'sum');
+    expectNear(r.params[0]![0]!, p0.map((p, i) => p - (0.1 * g[i]!) / (Math.sqrt(sum[i]!) + 1e-10)), 'p');
   });
 
   it('lrDecay: step t uses lr / (1 + (t − 1)·lrDecay)', () => {
     const steps = 5;
-    const r = runEverywhere(all, Adagrad, {
+    const r = onAllBackends(all, Adagrad, {
       options: { lr: 0.5, lrDecay: 0.3, eps: 0 },
       init: [[2]],
       grads: Array.from({ length: steps }, () => [[1]]),
@@ -33,13 +33,13 @@ describe('Adagrad', () => {
     let p = 2;
     for (let t = 1; t <= steps; t++) {
       p -= 0.5 / (1 + (t - 1) * 0.3) / Math.sqrt(t);
-      expectClose(r.params[t - 1]![0]!, [p], `step ${t}`);
+      expectNear(r.params[t - 1]![0]!, [p], `step ${t}`);
     }
     expect(r.state[0]!.step).toBe(steps);
   });
 
   it('the step size is read from the param group at every step (schedulers edit it)', () => {
-    const r = runEverywhere(all, Adagrad, {
+    const r = onAllBackends(all, Adagrad, {
       options: { lr: 1, eps: 0 },
       init: [[0]],
       grads: [[[1]], [[1]]],
@@ -52,10 +52,10 @@ describe('Adagrad', () => {
   });
 
   it('a zero gradient leaves the parameter and a zero accumulator unchanged; with ε = 0 it gives NaN as torch (0/0)', () => {
-    const r = runEverywhere(all, Adagrad, { options: { lr: 0.1 }, init: [[1, -1, 0, 5]], grads: [[[0, 0, 0, 0]]] });
+    const r = onAllBackends(all, Adagrad, { options: { lr: 0.1 }, init: [[1, -1, 0, 5]], grads: [[[0, 0, 0, 0]]] });
     expectBits(r.params[0]![0]!, [1, -1, 0, 5]);
     expectBits(r.state[0]!.sum as Float32Array, [0, 0, 0, 0]);
-    const z = runEverywhere(all, Adagrad, { options: { lr: 0.1, eps: 0 }, init: [[1]], grads: [[[0]]] });
+    const z = onAllBackends(all, Adagrad, { options: { lr: 0.1, eps: 0 }, init: [[1]], grads: [[[0]]] });
     expect(z.params[0]![0]![0]).toBeNaN();
   });
 
@@ -63,8 +63,8 @@ describe('Adagrad', () => {
     const init = [Float32Array.from({ length: 19 }, (_, i) => Math.sin(i) * 2)];
     const grads = awkwardGrads(19, 6, 3).map((g) => [g]);
     const options = { lr: 0.05, weightDecay: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 };
-    const a = runEverywhere(all, Adagrad, { options: { ...options, maximize: true }, init, grads });
-    const b = runEverywhere(all, Adagrad, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    const a = onAllBackends(all, Adagrad, { options: { ...options, maximize: true }, init, grads });
+    const b = onAllBackends(all, Adagrad, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
     a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
   });
 
@@ -76,7 +76,7 @@ describe('Adagrad', () => {
       let at = 0;
       return sizes.map((n) => g.slice(at, (at += n)));
     });
-    runEverywhere(all, Adagrad, { options: { lr: 0.1, weightDecay: 0.01, lrDecay: 0.05, initialAccumulatorValue: 0.1, eps: 1e-6 }, init, grads });
+    onAllBackends(all, Adagrad, { options: { lr: 0.1, weightDecay: 0.01, lrDecay: 0.05, initialAccumulatorValue: 0.1, eps: 1e-6 }, init, grads });
   });
 
   it('rejects bad options with an error naming the argument, before any change', async () => {

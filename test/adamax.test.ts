@@ -6,7 +6,7 @@ import type { Engine } from '../src/engine.js';
 import { Adamax } from '../src/optim/adamax.js';
 import { engines } from './helpers/lockstep.js';
 import { rng, values } from './helpers/random.js';
-import { awkwardGrads, expectBits, expectClose, runEverywhere } from './helpers/three-backends.js';
+import { awkwardGrads, expectBits, expectNear, onAllBackends } from './helpers/backends.js';
 
 const f = Math.fround;
 let all: Engine[];
@@ -22,7 +22,7 @@ describe('Adamax', () => {
   it('three steps with weight decay against a double-precision loop', () => {
     const o = { lr: 0.01, betas: [0.8, 0.99] as [number, number], eps: 1e-8, weightDecay: 0.1 };
     const grads = [G1, G2, G1];
-    const r = runEverywhere(all, Adamax, { options: o, init: [P0], grads: grads.map((g) => [g]) });
+    const r = onAllBackends(all, Adamax, { options: o, init: [P0], grads: grads.map((g) => [g]) });
     const p = [...P0], m = p.map(() => 0), u = p.map(() => 0);
     grads.forEach((gs, s) => {
       const clr = o.lr / (1 - o.betas[0] ** (s + 1));
@@ -32,15 +32,15 @@ describe('Adamax', () => {
         u[i] = Math.max(o.betas[1] * u[i]!, Math.abs(g) + o.eps);
         p[i] = p[i]! - (clr * m[i]!) / u[i]!;
       }
-      expectClose(r.params[s]![0]!, p, `p after step ${s + 1}`);
+      expectNear(r.params[s]![0]!, p, `p after step ${s + 1}`);
     });
-    expectClose(r.state[0]!.exp_avg as Float32Array, m, 'exp_avg');
-    expectClose(r.state[0]!.exp_inf as Float32Array, u, 'exp_inf');
+    expectNear(r.state[0]!.exp_avg as Float32Array, m, 'exp_avg');
+    expectNear(r.state[0]!.exp_inf as Float32Array, u, 'exp_inf');
     expect(Object.keys(r.state[0]!)).toEqual(['step', 'exp_avg', 'exp_inf']);
   });
 
   it('exp_inf decays by β2 below its peak and jumps to |g| + ε above it', () => {
-    const r = runEverywhere(all, Adamax, { options: { betas: [0.9, 0.5] }, init: [Float32Array.of(0, 0)], grads: [[Float32Array.of(8, 1)], [Float32Array.of(1, 8)]] });
+    const r = onAllBackends(all, Adamax, { options: { betas: [0.9, 0.5] }, init: [Float32Array.of(0, 0)], grads: [[Float32Array.of(8, 1)], [Float32Array.of(1, 8)]] });
     const eps = f(1e-8);
     expectBits(r.state[0]!.exp_inf as Float32Array, [f(f(f(8 + eps)) * 0.5), f(8 + eps)]);
   });
@@ -50,7 +50,7 @@ describe('Adamax', () => {
     const next = rng(21);
     const m0 = values(next, 19).map((x) => 3 * x);
     const g = values(next, 19).map((x) => 3 * x);
-    const r = runEverywhere(all, Adamax, {
+    const r = onAllBackends(all, Adamax, {
       options: { betas: [b1, 0.999] },
       init: [new Float32Array(19)],
       grads: [[g]],
@@ -74,13 +74,13 @@ describe('Adamax', () => {
   });
 
   it('a zero first gradient leaves p unchanged and sets exp_inf to ε', () => {
-    const r = runEverywhere(all, Adamax, { options: { lr: 0.1 }, init: [P0], grads: [[new Float32Array(7)]] });
+    const r = onAllBackends(all, Adamax, { options: { lr: 0.1 }, init: [P0], grads: [[new Float32Array(7)]] });
     expectBits(r.params[0]![0]!, P0);
     expectBits(r.state[0]!.exp_inf as Float32Array, new Float32Array(7).fill(f(1e-8)));
   });
 
   it('a NaN gradient propagates into exp_inf, as torch.maximum does', () => {
-    const r = runEverywhere(all, Adamax, { options: {}, init: [Float32Array.of(1, 2, 3, 4, 5)], grads: [[Float32Array.of(NaN, 1, 1, 1, NaN)]] });
+    const r = onAllBackends(all, Adamax, { options: {}, init: [Float32Array.of(1, 2, 3, 4, 5)], grads: [[Float32Array.of(NaN, 1, 1, 1, NaN)]] });
     const u = r.state[0]!.exp_inf as Float32Array;
     expect([...u].map(Number.isNaN)).toEqual([true, false, false, false, true]);
   });
@@ -89,8 +89,8 @@ describe('Adamax', () => {
     const init = [Float32Array.from({ length: 23 }, (_, i) => Math.sin(i) * 2)];
     const grads = awkwardGrads(23, 6, 19).map((g) => [g]);
     const options = { lr: 0.01, betas: [0.3, 0.9] as [number, number], weightDecay: 0.1 };
-    const a = runEverywhere(all, Adamax, { options: { ...options, maximize: true }, init, grads });
-    const b = runEverywhere(all, Adamax, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    const a = onAllBackends(all, Adamax, { options: { ...options, maximize: true }, init, grads });
+    const b = onAllBackends(all, Adamax, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
     a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
   });
 
@@ -104,7 +104,7 @@ describe('Adamax', () => {
         let at = 0;
         return sizes.map((n) => g.slice(at, (at += n)));
       });
-      runEverywhere(all, Adamax, { options: options as never, init, grads });
+      onAllBackends(all, Adamax, { options: options as never, init, grads });
     },
   );
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, SCRATCH_OFFSET } from '../src/engine.js';
 import { Lamb } from '../src/optim/lamb.js';
 import { engines } from './helpers/lockstep.js';
-import { expectBits, expectNear, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backend-trio.js';
+import { expectBits, expectNear, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
 
 const f = Math.fround;
 let all: Engine[];

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Lion } from '../src/optim/lion.js';
 import { engines } from './helpers/lockstep.js';
-import { expectBits, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backend-trio.js';
+import { expectBits, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
 
 const f = Math.fround;
 let all: Engine[];

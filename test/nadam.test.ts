@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { NAdam, type NAdamOptions } from '../src/optim/nadam.js';
-import { agreeEverywhere, awkward, expectBits, expectNear } from './helpers/backends-agree.js';
+import { awkwardGrads, expectBits, expectNear, onAllBackends } from './helpers/backends.js';
 import { engines } from './helpers/lockstep.js';
 
 const f = Math.fround;
@@ -45,7 +45,7 @@ describe('NAdam', () => {
   it('first step: p − lr·(1 − μ1)/(1 − μ1)·g/d − lr·μ2/(1 − μ1μ2)·(1 − β1)g/d with d = |g| + ε', () => {
     const p0 = [1, -2, 0.5, 3, -0.25];
     const g = [0.5, -1, 0, 4, 1e-3];
-    const r = agreeEverywhere(all, NAdam, { options: { lr: 0.1 }, init: [p0], grads: [[g]] });
+    const r = onAllBackends(all, NAdam, { options: { lr: 0.1 }, init: [p0], grads: [[g]] });
     const mu1 = 0.9 * (1 - 0.5 * 0.96 ** 0.004), mu2 = 0.9 * (1 - 0.5 * 0.96 ** 0.008);
     const want = p0.map((p, i) => {
       const d = Math.abs(g[i]!) + 1e-8;
@@ -57,8 +57,8 @@ describe('NAdam', () => {
 
   it('mu_product is the float32 running product of μt, step by step, and survives save/restore', () => {
     const o = { lr: 0.01, momentumDecay: 0.05, betas: [0.95, 0.99] as [number, number] };
-    const grads = awkward(6, 10, 2).map((g) => [g]);
-    const r = agreeEverywhere(all, NAdam, { options: o, init: [[1, 2, 3, 4, 5, 6]], grads });
+    const grads = awkwardGrads(6, 10, 2).map((g) => [g]);
+    const r = onAllBackends(all, NAdam, { options: o, init: [[1, 2, 3, 4, 5, 6]], grads });
     let mp = 1;
     r.states.forEach((st, s) => {
       mp = f(mp * f(0.95 * (1 - 0.5 * 0.96 ** ((s + 1) * 0.05))));
@@ -90,21 +90,21 @@ describe('NAdam', () => {
     const p0 = [0.3, -1.2, 2, 0.01, -0.7, 1.5, 0, 0.9, -3];
     const grads = Array.from({ length: 12 }, (_, s) => p0.map((_, i) => f(Math.sin(1 + s * 0.7 + i * 1.3) * (i % 3 === 0 ? 0.01 : 1))));
     const o = { ...base, ...over };
-    const r = agreeEverywhere(all, NAdam, { options: o, init: [p0], grads: grads.map((g) => [g]) });
+    const r = onAllBackends(all, NAdam, { options: o, init: [p0], grads: grads.map((g) => [g]) });
     const want = nadamDouble(p0, grads, o);
     r.params.forEach((ps, s) => expectNear(ps[0]!, want[s]!, `step ${s + 1}`, 2e-6, 1e-7));
   });
 
   it('β1 = 0 keeps exp_avg equal to the gradient exactly (torch lerp from the far end)', () => {
-    const grads = awkward(13, 8, 5).map((g) => [g.map((x) => (Math.abs(x) > 1e10 ? x * 1e-20 : x))]);
-    const r = agreeEverywhere(all, NAdam, { options: { lr: 0.01, betas: [0, 0.99] }, init: [new Float32Array(13).fill(0.5)], grads });
+    const grads = awkwardGrads(13, 8, 5).map((g) => [g.map((x) => (Math.abs(x) > 1e10 ? x * 1e-20 : x))]);
+    const r = onAllBackends(all, NAdam, { options: { lr: 0.01, betas: [0, 0.99] }, init: [new Float32Array(13).fill(0.5)], grads });
     r.states.forEach((st, s) => expectBits(st[0]!.exp_avg as Float32Array, grads[s]![0]!.map((x) => x + 0), `step ${s + 1}`));
   });
 
   it('a zero gradient leaves p unchanged; decoupled decay then scales p by exactly (1 − lr·λ)', () => {
-    const a = agreeEverywhere(all, NAdam, { options: { lr: 0.1 }, init: [[1, -1, 5]], grads: [[[0, 0, 0]]] });
+    const a = onAllBackends(all, NAdam, { options: { lr: 0.1 }, init: [[1, -1, 5]], grads: [[[0, 0, 0]]] });
     expectBits(a.params[0]![0]!, [1, -1, 5]);
-    const b = agreeEverywhere(all, NAdam, {
+    const b = onAllBackends(all, NAdam, {
       options: { lr: 0.1, weightDecay: 0.5, decoupledWeightDecay: true },
       init: [[1, -1, 5]],
       grads: [[[0, 0, 0]]],
@@ -114,15 +114,15 @@ describe('NAdam', () => {
 
   it('maximize with L2 weight decay equals minimizing the negated gradient, bit for bit', () => {
     const init = [Float32Array.from({ length: 19 }, (_, i) => Math.sin(i) * 2)];
-    const grads = awkward(19, 8, 3).map((g) => [g]);
+    const grads = awkwardGrads(19, 8, 3).map((g) => [g]);
     const options: Partial<NAdamOptions> = { lr: 0.05, betas: [0.8, 0.9], weightDecay: 0.1 };
-    const a = agreeEverywhere(all, NAdam, { options: { ...options, maximize: true }, init, grads });
-    const b = agreeEverywhere(all, NAdam, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    const a = onAllBackends(all, NAdam, { options: { ...options, maximize: true }, init, grads });
+    const b = onAllBackends(all, NAdam, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
     a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
   });
 
   it('lr is read from the param group at every step (schedulers edit it)', () => {
-    const r = agreeEverywhere(all, NAdam, {
+    const r = onAllBackends(all, NAdam, {
       options: { lr: 0.1 },
       init: [[1, 2]],
       grads: [[[1, -1]], [[1, -1]]],
@@ -137,12 +137,12 @@ describe('NAdam', () => {
     const sizes = [1, 3, 4, 5, 8, 9, 17, 33];
     const total = sizes.reduce((a, b) => a + b, 0);
     const init = sizes.map((n, t) => Float32Array.from({ length: n }, (_, i) => Math.cos(i + t)));
-    const grads = awkward(total, 9, 11).map((g) => {
+    const grads = awkwardGrads(total, 9, 11).map((g) => {
       let at = 0;
       return sizes.map((n) => g.slice(at, (at += n)));
     });
-    agreeEverywhere(all, NAdam, { options: { lr: 0.01, weightDecay: 0.01, eps: 1e-6, momentumDecay: 0.01 }, init, grads });
-    agreeEverywhere(all, NAdam, { options: { lr: 0.01, betas: [0.4, 0.95], weightDecay: 0.1, decoupledWeightDecay: true, maximize: true }, init, grads });
+    onAllBackends(all, NAdam, { options: { lr: 0.01, weightDecay: 0.01, eps: 1e-6, momentumDecay: 0.01 }, init, grads });
+    onAllBackends(all, NAdam, { options: { lr: 0.01, betas: [0.4, 0.95], weightDecay: 0.1, decoupledWeightDecay: true, maximize: true }, init, grads });
   });
 
   it('rejects bad options with an error naming the argument, and a bad edit leaves state untouched', () => {

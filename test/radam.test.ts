@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { RAdam, type RAdamOptions } from '../src/optim/radam.js';
 import { radamStepScale } from '../src/optim/radam.js';
-import { agreeEverywhere, awkward, expectBits, expectNear } from './helpers/backends-agree.js';
+import { awkwardGrads, expectBits, expectNear, onAllBackends } from './helpers/backends.js';
 import { engines } from './helpers/lockstep.js';
 
 const f = Math.fround;
@@ -53,7 +53,7 @@ describe('RAdam', () => {
   it('first step is p − lr·g (unrectified, bias-corrected m = g)', () => {
     const p0 = [1, -2, 0.5, 3, -0.25];
     const g = [0.5, -1, 0, 4, 1e-3];
-    const r = agreeEverywhere(all, RAdam, { options: { lr: 0.1 }, init: [p0], grads: [[g]] });
+    const r = onAllBackends(all, RAdam, { options: { lr: 0.1 }, init: [p0], grads: [[g]] });
     expectNear(r.params[0]![0]!, p0.map((p, i) => p - 0.1 * g[i]!), 'p', 1e-6, 1e-7);
     expectBits(r.states[0]![0]!.exp_avg as Float32Array, g.map((x) => f(f(0.1) * x)), 'exp_avg');
   });
@@ -66,22 +66,22 @@ describe('RAdam', () => {
     const p0 = [0.3, -1.2, 2, 0.01, -0.7, 1.5, 0, 0.9, -3];
     const grads = Array.from({ length: 12 }, (_, s) => p0.map((_, i) => Math.sin(1 + s * 0.7 + i * 1.3) * (i % 3 === 0 ? 0.01 : 1)));
     const o = { lr: 0.01, betas, eps: 1e-8 };
-    const r = agreeEverywhere(all, RAdam, { options: o, init: [p0], grads: grads.map((g) => [g]) });
+    const r = onAllBackends(all, RAdam, { options: o, init: [p0], grads: grads.map((g) => [g]) });
     const want = radamDouble(p0, grads.map((g) => g.map(f)), o);
     r.params.forEach((ps, s) => expectNear(ps[0]!, want[s]!, `step ${s + 1}`, 2e-6, 1e-7));
   });
 
   it('β1 = 0 keeps exp_avg equal to the gradient exactly (torch lerp from the far end)', () => {
-    const grads = awkward(13, 8, 5).map((g) => [g.map((x) => (Math.abs(x) > 1e10 ? x * 1e-20 : x))]);
-    const r = agreeEverywhere(all, RAdam, { options: { lr: 0.01, betas: [0, 0.99] }, init: [new Float32Array(13).fill(0.5)], grads });
+    const grads = awkwardGrads(13, 8, 5).map((g) => [g.map((x) => (Math.abs(x) > 1e10 ? x * 1e-20 : x))]);
+    const r = onAllBackends(all, RAdam, { options: { lr: 0.01, betas: [0, 0.99] }, init: [new Float32Array(13).fill(0.5)], grads });
     r.states.forEach((st, s) => expectBits(st[0]!.exp_avg as Float32Array, grads[s]![0]!.map((x) => x + 0), `step ${s + 1}`));
   });
 
   it('a zero gradient leaves p unchanged; decoupled decay then scales p by exactly (1 − lr·λ) per step', () => {
     const zero = [[[0, 0, 0]]];
-    const a = agreeEverywhere(all, RAdam, { options: { lr: 0.1 }, init: [[1, -1, 5]], grads: zero });
+    const a = onAllBackends(all, RAdam, { options: { lr: 0.1 }, init: [[1, -1, 5]], grads: zero });
     expectBits(a.params[0]![0]!, [1, -1, 5]);
-    const b = agreeEverywhere(all, RAdam, {
+    const b = onAllBackends(all, RAdam, {
       options: { lr: 0.1, weightDecay: 0.5, decoupledWeightDecay: true },
       init: [[1, -1, 5]],
       grads: [...zero, ...zero],
@@ -92,15 +92,15 @@ describe('RAdam', () => {
 
   it('maximize with L2 weight decay equals minimizing the negated gradient, bit for bit', () => {
     const init = [Float32Array.from({ length: 19 }, (_, i) => Math.sin(i) * 2)];
-    const grads = awkward(19, 9, 3).map((g) => [g]);
+    const grads = awkwardGrads(19, 9, 3).map((g) => [g]);
     const options: Partial<RAdamOptions> = { lr: 0.05, betas: [0.8, 0.9], weightDecay: 0.1 };
-    const a = agreeEverywhere(all, RAdam, { options: { ...options, maximize: true }, init, grads });
-    const b = agreeEverywhere(all, RAdam, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    const a = onAllBackends(all, RAdam, { options: { ...options, maximize: true }, init, grads });
+    const b = onAllBackends(all, RAdam, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
     a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
   });
 
   it('lr and betas are read from the param group at every step (schedulers edit them)', () => {
-    const r = agreeEverywhere(all, RAdam, {
+    const r = onAllBackends(all, RAdam, {
       options: { lr: 0.1 },
       init: [[1, 2]],
       grads: [[[1, -1]], [[1, -1]]],
@@ -115,12 +115,12 @@ describe('RAdam', () => {
     const sizes = [1, 3, 4, 5, 8, 9, 17, 33];
     const total = sizes.reduce((a, b) => a + b, 0);
     const init = sizes.map((n, t) => Float32Array.from({ length: n }, (_, i) => Math.cos(i + t)));
-    const grads = awkward(total, 9, 11).map((g) => {
+    const grads = awkwardGrads(total, 9, 11).map((g) => {
       let at = 0;
       return sizes.map((n) => g.slice(at, (at += n)));
     });
-    agreeEverywhere(all, RAdam, { options: { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.01, eps: 1e-6 }, init, grads });
-    agreeEverywhere(all, RAdam, { options: { lr: 0.01, betas: [0.4, 0.95], weightDecay: 0.1, decoupledWeightDecay: true, maximize: true }, init, grads });
+    onAllBackends(all, RAdam, { options: { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.01, eps: 1e-6 }, init, grads });
+    onAllBackends(all, RAdam, { options: { lr: 0.01, betas: [0.4, 0.95], weightDecay: 0.1, decoupledWeightDecay: true, maximize: true }, init, grads });
   });
 
   it('rejects bad options with an error naming the argument, and a bad edit leaves state untouched', async () => {

@@ -6,7 +6,7 @@ import type { Engine } from '../src/engine.js';
 import { RMSprop, type RMSpropOptions } from '../src/optim/rmsprop.js';
 import { engines } from './helpers/lockstep.js';
 import { rng, values } from './helpers/random.js';
-import { awkwardGrads, expectBits, expectClose, runEverywhere } from './helpers/three-backends.js';
+import { awkwardGrads, expectBits, expectNear, onAllBackends } from './helpers/backends.js';
 
 const f = Math.fround;
 let all: Engine[];
@@ -20,16 +20,16 @@ const G2 = Float32Array.of(-0.25, 2, 1, 4, 1e-5, 3);
 
 describe('RMSprop', () => {
   it('first step: v = (1 − α)g², p − lr·g/(√v + ε)', () => {
-    const r = runEverywhere(all, RMSprop, { options: { lr: 0.01 }, init: [P0], grads: [[G1]] });
+    const r = onAllBackends(all, RMSprop, { options: { lr: 0.01 }, init: [P0], grads: [[G1]] });
     const v = G1.map((g) => 0.01 * g * g);
-    expectClose(r.state[0]!.square_avg as Float32Array, v, 'square_avg');
-    expectClose(r.params[0]![0]!, P0.map((p, i) => p - (0.01 * G1[i]!) / (Math.sqrt(v[i]!) + 1e-8)), 'p');
+    expectNear(r.state[0]!.square_avg as Float32Array, v, 'square_avg');
+    expectNear(r.params[0]![0]!, P0.map((p, i) => p - (0.01 * G1[i]!) / (Math.sqrt(v[i]!) + 1e-8)), 'p');
     expect(Object.keys(r.state[0]!)).toEqual(['step', 'square_avg']);
   });
 
   it('centered with momentum, two steps, against a double-precision loop', () => {
     const o = { lr: 0.02, alpha: 0.9, eps: 1e-6, momentum: 0.5, centered: true, weightDecay: 0.1 };
-    const r = runEverywhere(all, RMSprop, { options: o, init: [P0], grads: [[G1], [G2]] });
+    const r = onAllBackends(all, RMSprop, { options: o, init: [P0], grads: [[G1], [G2]] });
     const p = [...P0], v = P0.map(() => 0), a = P0.map(() => 0), b = P0.map(() => 0);
     [G1, G2].forEach((gs, s) => {
       for (let i = 0; i < p.length; i++) {
@@ -40,10 +40,10 @@ describe('RMSprop', () => {
         b[i] = o.momentum * b[i]! + g / avg;
         p[i] = p[i]! - o.lr * b[i]!;
       }
-      expectClose(r.params[s]![0]!, p, `p after step ${s + 1}`);
+      expectNear(r.params[s]![0]!, p, `p after step ${s + 1}`);
     });
-    expectClose(r.state[0]!.grad_avg as Float32Array, a, 'grad_avg');
-    expectClose(r.state[0]!.momentum_buffer as Float32Array, b, 'momentum_buffer');
+    expectNear(r.state[0]!.grad_avg as Float32Array, a, 'grad_avg');
+    expectNear(r.state[0]!.momentum_buffer as Float32Array, b, 'momentum_buffer');
     expect(Object.keys(r.state[0]!)).toEqual(['step', 'square_avg', 'momentum_buffer', 'grad_avg']);
   });
 
@@ -54,7 +54,7 @@ describe('RMSprop', () => {
     const next = rng(7);
     const x0 = values(next, 19).map((x) => 3 * x);
     const g = values(next, 19).map((x) => 3 * x);
-    const r = runEverywhere(all, RMSprop, {
+    const r = onAllBackends(all, RMSprop, {
       options: { lr: 0.01, alpha, centered: true },
       init: [new Float32Array(19)],
       grads: [[g]],
@@ -76,7 +76,7 @@ describe('RMSprop', () => {
   });
 
   it('momentum switched on after the first step starts from a zero buffer', () => {
-    const r = runEverywhere(all, RMSprop, {
+    const r = onAllBackends(all, RMSprop, {
       options: { lr: 0.01 },
       init: [P0],
       grads: [[G1], [G2]],
@@ -95,8 +95,8 @@ describe('RMSprop', () => {
     const init = [Float32Array.from({ length: 21 }, (_, i) => Math.sin(i) * 2)];
     const grads = awkwardGrads(21, 6, 5).map((g) => [g]);
     const options: Partial<RMSpropOptions> = { lr: 0.01, alpha: 0.8, weightDecay: 0.1, momentum: 0.7, centered: true };
-    const a = runEverywhere(all, RMSprop, { options: { ...options, maximize: true }, init, grads });
-    const b = runEverywhere(all, RMSprop, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    const a = onAllBackends(all, RMSprop, { options: { ...options, maximize: true }, init, grads });
+    const b = onAllBackends(all, RMSprop, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
     a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
   });
 
@@ -113,7 +113,7 @@ describe('RMSprop', () => {
       let at = 0;
       return sizes.map((n) => g.slice(at, (at += n)));
     });
-    runEverywhere(all, RMSprop, { options, init, grads });
+    onAllBackends(all, RMSprop, { options, init, grads });
   });
 
   it('rejects bad options with an error naming the argument, before any change', () => {

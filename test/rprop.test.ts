@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Rprop } from '../src/optim/rprop.js';
-import { agreeEverywhere, awkward, expectBits } from './helpers/backends-agree.js';
+import { awkwardGrads, expectBits, onAllBackends } from './helpers/backends.js';
 import { engines } from './helpers/lockstep.js';
 
 const f = Math.fround;
@@ -19,7 +19,7 @@ const lanes = (g: number): number[][] => [Array.from({ length: 9 }, () => g)];
 describe('Rprop', () => {
   it('hand-computed trajectory: growth, a sign flip (skipped step, forgotten sign), zero and NaN gradients', () => {
     const gs = [1, 2, -1, -3, 0, 5, Number.NaN, 1];
-    const r = agreeEverywhere(all, Rprop, { options: { lr: 0.01 }, init: [new Float32Array(9)], grads: gs.map(lanes) });
+    const r = onAllBackends(all, Rprop, { options: { lr: 0.01 }, init: [new Float32Array(9)], grads: gs.map(lanes) });
     const s1 = f(0.01), s2 = f(s1 * f(1.2)), s3 = f(s2 * 0.5);
     // step:         1     2            3 (flip)  4 (prev 0)   5 (g 0)  6           7 (NaN)  8 (prev NaN)
     const sizes = [s1, s2, s3, s3, s3, s3, s3, s3];
@@ -34,13 +34,13 @@ describe('Rprop', () => {
   });
 
   it('the step size is clamped to [sMin, sMax]', () => {
-    const grow = agreeEverywhere(all, Rprop, {
+    const grow = onAllBackends(all, Rprop, {
       options: { lr: 0.4, etas: [0.5, 2], stepSizes: [0.3, 0.5] },
       init: [new Float32Array(9)],
       grads: [1, 1, 1].map(lanes),
     });
     expectBits(grow.states[1]![0]!.step_size as Float32Array, Array(9).fill(0.5), 'capped at sMax');
-    const shrink = agreeEverywhere(all, Rprop, {
+    const shrink = onAllBackends(all, Rprop, {
       options: { lr: 0.4, etas: [0.5, 2], stepSizes: [0.3, 0.5] },
       init: [new Float32Array(9)],
       grads: [1, -1].map(lanes),
@@ -49,7 +49,7 @@ describe('Rprop', () => {
   });
 
   it('the initial step size is the group lr at the first step; later lr edits change nothing', () => {
-    const r = agreeEverywhere(all, Rprop, {
+    const r = onAllBackends(all, Rprop, {
       options: { lr: 0.01 },
       init: [new Float32Array(9)],
       grads: [1, 1].map(lanes),
@@ -62,7 +62,7 @@ describe('Rprop', () => {
   });
 
   it('etas and step sizes are read from the param group at every step', () => {
-    const r = agreeEverywhere(all, Rprop, {
+    const r = onAllBackends(all, Rprop, {
       options: { lr: 0.1 },
       init: [new Float32Array(9)],
       grads: [1, 1].map(lanes),
@@ -74,16 +74,16 @@ describe('Rprop', () => {
   });
 
   it('lr = 0 with sMin = 0 never moves the parameters', () => {
-    const r = agreeEverywhere(all, Rprop, { options: { lr: 0, stepSizes: [0, 1] }, init: [[1, -2, 3]], grads: awkward(3, 6, 1).map((g) => [g]) });
+    const r = onAllBackends(all, Rprop, { options: { lr: 0, stepSizes: [0, 1] }, init: [[1, -2, 3]], grads: awkwardGrads(3, 6, 1).map((g) => [g]) });
     r.params.forEach((ps, s) => expectBits(ps[0]!, [1, -2, 3], `step ${s + 1}`));
   });
 
   it('maximize equals minimizing the negated gradient, bit for bit', () => {
     const init = [Float32Array.from({ length: 19 }, (_, i) => Math.sin(i) * 2)];
-    const grads = awkward(19, 12, 3).map((g) => [g]);
+    const grads = awkwardGrads(19, 12, 3).map((g) => [g]);
     const options = { lr: 0.05, etas: [0.3, 1.5] as [number, number], stepSizes: [1e-5, 1] as [number, number] };
-    const a = agreeEverywhere(all, Rprop, { options: { ...options, maximize: true }, init, grads });
-    const b = agreeEverywhere(all, Rprop, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
+    const a = onAllBackends(all, Rprop, { options: { ...options, maximize: true }, init, grads });
+    const b = onAllBackends(all, Rprop, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
     a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
   });
 
@@ -91,14 +91,14 @@ describe('Rprop', () => {
     const sizes = [1, 3, 4, 5, 8, 9, 17, 33];
     const total = sizes.reduce((a, b) => a + b, 0);
     const init = sizes.map((n, t) => Float32Array.from({ length: n }, (_, i) => Math.cos(i + t)));
-    const grads = awkward(total, 14, 11).map((g, s) => {
+    const grads = awkwardGrads(total, 14, 11).map((g, s) => {
       if (s % 4 === 1) g.forEach((_, i) => i % 7 === 2 && (g[i] = Number.NaN));
       if (s % 4 === 2) g.forEach((_, i) => i % 9 === 4 && (g[i] = i % 2 ? Infinity : -Infinity));
       let at = 0;
       return sizes.map((n) => g.slice(at, (at += n)));
     });
-    agreeEverywhere(all, Rprop, { options: { lr: 0.01 }, init, grads });
-    agreeEverywhere(all, Rprop, { options: { lr: 0.2, etas: [0.1, 3], stepSizes: [0, 0.4], maximize: true }, init, grads });
+    onAllBackends(all, Rprop, { options: { lr: 0.01 }, init, grads });
+    onAllBackends(all, Rprop, { options: { lr: 0.2, etas: [0.1, 3], stepSizes: [0, 0.4], maximize: true }, init, grads });
   });
 
   it('rejects bad options with an error naming the argument, and a bad edit leaves state untouched', () => {

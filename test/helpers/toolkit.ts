@@ -7,17 +7,8 @@ export function engines(initialBytes = 4 << 20): Promise<Engine[]> {
   return Promise.all(ALL.map((backend) => createEngine({ backend, initialBytes })));
 }
 
-/** mulberry32: reproducible uniform [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: reproducible uniform [0, 1) (random.ts's generator under the name these suites use). */
+export { rng as seeded } from './random.js';
 
 /** n float32 values in [−scale, scale), with a few exact zeros. */
 export function randomFloats(next: () => number, n: number, scale = 1): Float32Array {
