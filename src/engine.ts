@@ -120,6 +120,8 @@ export class Engine implements ParameterHost {
   readonly threads: number;
   /** @internal the worker pool when threads > 1 */
   readonly pool: ThreadPool | null;
+  /** @internal parameters disposed so far */
+  disposals = 0;
   #disposed = false;
 
   /** @internal use {@link createEngine} */

@@ -159,6 +159,16 @@ describe('use after dispose', () => {
     rejects(() => o.step(), TypeError, /a parameter has been disposed/);
     expect(Array.from(a!.data)).toEqual([0, 0]);
   });
+  it('a parameter disposed after the optimizer has already stepped', () => {
+    const [a, b] = engine.parameters([2, 2]);
+    const o = new SGD([a!, b!], { lr: 1 });
+    a!.grad.fill(1);
+    o.step();
+    o.step();
+    b!.dispose();
+    rejects(() => o.step(), TypeError, /a parameter has been disposed/);
+    expect(Array.from(a!.data)).toEqual([-2, -2]);
+  });
   it('a disposed engine', () => {
     engine.dispose();
     expect(() => adam.step()).toThrow(/engine has been disposed/);

@@ -15,6 +15,8 @@ import type { Arena } from './arena.js';
 export interface ParameterHost {
   readonly arena: Arena;
   readonly disposed: boolean;
+  /** Parameters disposed so far (lets optimizers skip re-checking their parameters when 0 new). */
+  disposals: number;
 }
 
 /** A block of values and a block of gradients, freed when its last parameter is disposed. */
@@ -105,6 +107,7 @@ export class Parameter {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#block.host.disposals++;
     this.#block.release();
   }
 }

@@ -85,6 +85,10 @@ export abstract class Optimizer<O extends object> {
   #runs: Run[][] = [];
   /** Each group's hyperparameters as last validated: a step re-checks only a group that changed. */
   #validated: Array<Array<[string, unknown, unknown, unknown]> | undefined> = [];
+  /** Groups validated anew since their last step (their buffers may need allocating). */
+  #revalidated: boolean[] = [];
+  /** The engine's disposal count when every parameter was last seen alive. */
+  #disposalsSeen = -1;
   #disposed = false;
 
   /** Display name used in error messages. */
@@ -183,9 +187,12 @@ export abstract class Optimizer<O extends object> {
   #checkLive(where: string): void {
     if (this.#disposed) throw new TypeError(`${this.name}.${where}: the optimizer has been disposed`);
     if (this.engine.disposed) throw new TypeError(`${this.name}.${where}: the engine has been disposed`);
+    // Walk the parameters only when some parameter of the engine was disposed since the last walk.
+    if (this.engine.disposals === this.#disposalsSeen) return;
     for (const g of this.paramGroups) {
       for (const p of g.params) if (p.disposed) throw new TypeError(`${this.name}.${where}: a parameter has been disposed`);
     }
+    this.#disposalsSeen = this.engine.disposals;
   }
 
   /** Validates every group's current hyperparameters (they may have been edited in place). */
@@ -200,6 +207,7 @@ export abstract class Optimizer<O extends object> {
       checkOptions(opts, this.schema, where);
       this.checkGroup(g, where);
       this.#validated[i] = snapshotValues(g);
+      this.#revalidated[i] = true;
     });
   }
 
@@ -219,13 +227,20 @@ export abstract class Optimizer<O extends object> {
     const loss = closure ? closure() : undefined;
     this.#checkGroups();
     const k = this.engine.kernels;
-    for (const [gi, group] of this.paramGroups.entries()) {
+    const groups = this.paramGroups;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const group = groups[gi]!;
       const runs = this.#ensureRuns(gi, group);
-      for (const run of runs) {
-        for (const b of this.bufferNames(group)) {
-          if (run.buffers[b] === undefined) {
-            run.buffers[b] = this.engine.allocFloats(run.n);
-            if (run.step > 0) (run.fresh ??= new Set()).add(b);
+      const fresh = this.#revalidated[gi] === true;
+      for (let ri = 0; ri < runs.length; ri++) {
+        const run = runs[ri]!;
+        // Buffers can only be missing when the options changed (or before the first step).
+        if (fresh) {
+          for (const b of this.bufferNames(group)) {
+            if (run.buffers[b] === undefined) {
+              run.buffers[b] = this.engine.allocFloats(run.n);
+              if (run.step > 0) (run.fresh ??= new Set()).add(b);
+            }
           }
         }
         if (run.step === 0) this.initRun(group, run, this.engine.heap.f32);
@@ -238,6 +253,7 @@ export abstract class Optimizer<O extends object> {
         }
         run.fresh = undefined;
       }
+      this.#revalidated[gi] = false;
     }
     return loss;
   }
@@ -246,7 +262,7 @@ export abstract class Optimizer<O extends object> {
   #ensureRuns(gi: number, group: ParamGroup<O>): Run[] {
     const runs = this.#runs[gi]!;
     let count = 0;
-    for (const r of runs) count += r.params.length;
+    for (let r = 0; r < runs.length; r++) count += runs[r]!.params.length;
     if (count === group.params.length) return runs;
     throw new TypeError(`${this.name}.step: param group ${gi} changed its params; use addParamGroup()`);
   }
