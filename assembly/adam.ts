@@ -8,27 +8,18 @@
 //   p ← p + (−lr/(1 − β1^t))·m / (√v·(1/√(1 − β2^t)) + ε)
 //
 // Step-dependent scalars are computed once per step by the caller. The lerp form is chosen once
-// per call (`hi`), so each loop stays branch-free; both forms are compiled from one body.
+// per call (lerp.ts), so each loop stays branch-free; both forms are compiled from one body.
 
-// torch's lerp of m0 toward g with weight w, as c·(g − m0) added to m0 (w < 0.5, c = w) or to g (c = w − 1).
-// @ts-ignore: decorator
-@inline function lerpOne(m0: f32, g: f32, c: f32, hi: bool): f32 {
-  return hi ? g + c * (g - m0) : m0 + c * (g - m0);
-}
-
-// @ts-ignore: decorator
-@inline function lerpVec(m0: v128, g: v128, c: v128, hi: bool): v128 {
-  return f32x4.add(hi ? g : m0, f32x4.mul(c, f32x4.sub(g, m0)));
-}
+import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 
 // @ts-ignore: decorator
 @inline function adamOne(
-  pp: usize, gp: usize, mp: usize, vp: usize, xp: usize, ams: bool, hi: bool,
+  pp: usize, gp: usize, mp: usize, vp: usize, xp: usize, ams: bool, small: bool,
   gs: f32, wd: f32, decay: f32, c: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
 ): void {
   const p = load<f32>(pp) * decay;
   const g = load<f32>(gp) * gs + wd * p;
-  const m = lerpOne(load<f32>(mp), g, c, hi);
+  const m = lerpOne(load<f32>(mp), g, c, small);
   const v = load<f32>(vp) * b2 + omb2 * g * g;
   store<f32>(mp, m);
   store<f32>(vp, v);
@@ -43,12 +34,12 @@
 // One vector of 4 elements: the same operations, in the same order, as adamOne.
 // @ts-ignore: decorator
 @inline function adamVec(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, o: usize, ams: bool, hi: bool,
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, o: usize, ams: bool, small: bool,
   vgs: v128, vwd: v128, vdecay: v128, vc: v128, vb2: v128, vomb2: v128, vstep: v128, vinv: v128, veps: v128,
 ): void {
   const p = f32x4.mul(v128.load(param + o), vdecay);
   const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
-  const m = lerpVec(v128.load(expAvg + o), g, vc, hi);
+  const m = lerpVec(v128.load(expAvg + o), g, vc, small);
   const v = f32x4.add(f32x4.mul(v128.load(expAvgSq + o), vb2), f32x4.mul(f32x4.mul(vomb2, g), g));
   v128.store(expAvg + o, m);
   v128.store(expAvgSq + o, v);
@@ -66,7 +57,7 @@
 // four per iteration gained nothing more.
 // @ts-ignore: decorator
 @inline function adamLoop(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, simd: bool, ams: bool, hi: bool,
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, simd: bool, ams: bool, small: bool,
   gs: f32, wd: f32, decay: f32, c: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
 ): void {
   let i = 0;
@@ -76,16 +67,16 @@
     const vstep = f32x4.splat(negStep), vinv = f32x4.splat(invBc2s), veps = f32x4.splat(eps);
     for (; i + 8 <= n; i += 8) {
       const o = <usize>i << 2;
-      adamVec(param, grad, expAvg, expAvgSq, maxExpAvgSq, o, ams, hi, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, vinv, veps);
-      adamVec(param, grad, expAvg, expAvgSq, maxExpAvgSq, o + 16, ams, hi, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, vinv, veps);
+      adamVec(param, grad, expAvg, expAvgSq, maxExpAvgSq, o, ams, small, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, vinv, veps);
+      adamVec(param, grad, expAvg, expAvgSq, maxExpAvgSq, o + 16, ams, small, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, vinv, veps);
     }
     for (; i + 4 <= n; i += 4) {
-      adamVec(param, grad, expAvg, expAvgSq, maxExpAvgSq, <usize>i << 2, ams, hi, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, vinv, veps);
+      adamVec(param, grad, expAvg, expAvgSq, maxExpAvgSq, <usize>i << 2, ams, small, vgs, vwd, vdecay, vc, vb2, vomb2, vstep, vinv, veps);
     }
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    adamOne(param + o, grad + o, expAvg + o, expAvgSq + o, maxExpAvgSq + o, ams, hi, gs, wd, decay, c, b2, omb2, negStep, invBc2s, eps);
+    adamOne(param + o, grad + o, expAvg + o, expAvgSq + o, maxExpAvgSq + o, ams, small, gs, wd, decay, c, b2, omb2, negStep, invBc2s, eps);
   }
 }
 
@@ -94,8 +85,10 @@
   param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, simd: bool, ams: bool,
   gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
 ): void {
-  if (w1 < 0.5) adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, simd, ams, false, gs, wd, decay, w1, b2, omb2, negStep, invBc2s, eps);
-  else adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, simd, ams, true, gs, wd, decay, w1 - 1, b2, omb2, negStep, invBc2s, eps);
+  const small = lerpIsSmall(w1);
+  const c = lerpCoefficient(w1, small);
+  if (small) adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, simd, ams, true, gs, wd, decay, c, b2, omb2, negStep, invBc2s, eps);
+  else adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, simd, ams, false, gs, wd, decay, c, b2, omb2, negStep, invBc2s, eps);
 }
 
 export function adam_f32_simd(

@@ -14,6 +14,8 @@
 // NaN too. The main loop is unrolled ×2 (measured: the division's latency overlaps).
 
 // @ts-ignore: decorator
+import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
+
 @inline function adamaxOne(
   pp: usize, gp: usize, mp: usize, up: usize,
   gs: f32, wd: f32, c: f32, small: bool, b2: f32, negClr: f32, eps: f32,
@@ -21,7 +23,7 @@
   const p = load<f32>(pp);
   const g = load<f32>(gp) * gs + wd * p;
   const m0 = load<f32>(mp);
-  const m = select<f32>(m0, g, small) + c * (g - m0);
+  const m = lerpOne(m0, g, c, small);
   const a = load<f32>(up) * b2;
   const b = Mathf.abs(g) + eps;
   const u = select<f32>(a, b, b < a);
@@ -38,7 +40,7 @@
   const p = v128.load(param + o);
   const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
   const m0 = v128.load(expAvg + o);
-  const m = f32x4.add(small ? m0 : g, f32x4.mul(vc, f32x4.sub(g, m0)));
+  const m = lerpVec(m0, g, vc, small);
   const u = f32x4.pmax(f32x4.add(f32x4.abs(g), veps), f32x4.mul(v128.load(expInf + o), vb2));
   v128.store(expAvg + o, m);
   v128.store(expInf + o, u);
@@ -67,8 +69,8 @@ export function adamax_f32_simd(
   param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32,
   gs: f32, wd: f32, w1: f32, b2: f32, negClr: f32, eps: f32,
 ): void {
-  const small = Mathf.abs(w1) < 0.5;
-  const c: f32 = small ? w1 : w1 - 1;
+  const small = lerpIsSmall(w1);
+  const c = lerpCoefficient(w1, small);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     i = small
@@ -85,8 +87,8 @@ export function adamax_f32_scalar(
   param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32,
   gs: f32, wd: f32, w1: f32, b2: f32, negClr: f32, eps: f32,
 ): void {
-  const small = Mathf.abs(w1) < 0.5;
-  const c: f32 = small ? w1 : w1 - 1;
+  const small = lerpIsSmall(w1);
+  const c = lerpCoefficient(w1, small);
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     adamaxOne(param + o, grad + o, expAvg + o, expInf + o, gs, wd, c, small, b2, negClr, eps);

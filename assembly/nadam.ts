@@ -18,6 +18,8 @@
 // sqrt/div chains overlap); four gained nothing more.
 
 // @ts-ignore: decorator
+import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
+
 @inline function nadamOne(
   pp: usize, gp: usize, mp: usize, vp: usize,
   gs: f32, wd: f32, decay: f32, c: f32, small: bool, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
@@ -25,7 +27,7 @@
   const p = load<f32>(pp) * decay;
   const g = load<f32>(gp) * gs + wd * p;
   const m0 = load<f32>(mp);
-  const m = select<f32>(m0, g, small) + c * (g - m0);
+  const m = lerpOne(m0, g, c, small);
   const v = load<f32>(vp) * b2 + omb2 * g * g;
   store<f32>(mp, m);
   store<f32>(vp, v);
@@ -42,7 +44,7 @@
   const p = f32x4.mul(v128.load(param + o), vdecay);
   const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
   const m0 = v128.load(expAvg + o);
-  const m = f32x4.add(small ? m0 : g, f32x4.mul(vc, f32x4.sub(g, m0)));
+  const m = lerpVec(m0, g, vc, small);
   const v = f32x4.add(f32x4.mul(v128.load(expAvgSq + o), vb2), f32x4.mul(f32x4.mul(vomb2, g), g));
   v128.store(expAvg + o, m);
   v128.store(expAvgSq + o, v);
@@ -77,8 +79,8 @@
   param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
   gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32, simd: bool,
 ): void {
-  const small = Mathf.abs(w1) < 0.5;
-  const c: f32 = small ? w1 : w1 - 1;
+  const small = lerpIsSmall(w1);
+  const c = lerpCoefficient(w1, small);
   let i = 0;
   if (ASC_FEATURE_SIMD && simd) {
     i = small

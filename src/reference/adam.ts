@@ -1,9 +1,10 @@
 /**
  * Pure-JS reference for assembly/adam.ts: the same operations in the same order, each rounded to
- * float32 with Math.fround, so it agrees with the WebAssembly kernels bit for bit. torch's lerp
- * form is chosen once per call: m + w·(g − m) for w < 0.5, else g + (w − 1)·(g − m).
+ * float32 with Math.fround, so it agrees with the WebAssembly kernels bit for bit.
+ * torch's lerp form is chosen once per call (lerp.ts).
  */
 import type { Heap } from '../memory/heap.js';
+import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
 
@@ -13,13 +14,13 @@ function adam(
 ): void {
   const a = h.f32;
   const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2, X = maxExpAvgSq >> 2;
-  const hi = !(f(w1) < 0.5);
-  const c = hi ? f(f(w1) - 1) : f(w1);
+  const small = lerpIsSmall(f(w1));
+  const c = lerpCoefficient(f(w1), small);
   for (let i = 0; i < n; i++) {
     const p = f(a[P + i]! * decay);
     const g = f(f(a[G + i]! * gs) + f(wd * p));
     const m0 = a[M + i]!;
-    const m = f((hi ? g : m0) + f(c * f(g - m0)));
+    const m = lerp(m0, g, c, small);
     const v = f(f(a[V + i]! * b2) + f(f(omb2 * g) * g));
     a[M + i] = m;
     a[V + i] = v;

@@ -1,5 +1,6 @@
 /** Pure-JS reference for assembly/adamax.ts (same operations, same order, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
 
@@ -10,14 +11,13 @@ export function adamax_f32(
 ): void {
   const a = h.f32;
   const P = param >> 2, G = grad >> 2, M = expAvg >> 2, U = expInf >> 2;
-  // torch's lerp: x + w·(y − x) for |w| < 0.5, else y + (w − 1)·(y − x).
-  const small = Math.abs(w1) < 0.5;
-  const c = small ? w1 : f(w1 - 1);
+  const small = lerpIsSmall(w1);
+  const c = lerpCoefficient(w1, small);
   for (let i = 0; i < n; i++) {
     const p = a[P + i]!;
     const g = f(f(a[G + i]! * gs) + f(wd * p));
     const m0 = a[M + i]!;
-    const m = f((small ? m0 : g) + f(c * f(g - m0)));
+    const m = lerp(m0, g, c, small);
     // As f32x4.pmax(b, a): b < a ? a : b (a NaN b gives NaN; see assembly/adamax.ts).
     const x = f(a[U + i]! * b2);
     const y = f(Math.abs(g) + eps);

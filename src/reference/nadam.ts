@@ -1,5 +1,6 @@
 /** Pure-JS reference for assembly/nadam.ts (same operations, same order, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
 
@@ -13,14 +14,13 @@ export function nadam_f32(
   invBc2 = f(invBc2), eps = f(eps), c1 = f(c1), c2 = f(c2);
   const a = h.f32;
   const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2;
-  // torch's lerp: x + w·(y − x) for |w| < 0.5, else y + (w − 1)·(y − x).
-  const small = Math.abs(w1) < 0.5;
-  const c = small ? w1 : f(w1 - 1);
+  const small = lerpIsSmall(w1);
+  const c = lerpCoefficient(w1, small);
   for (let i = 0; i < n; i++) {
     const p = f(a[P + i]! * decay);
     const g = f(f(a[G + i]! * gs) + f(wd * p));
     const m0 = a[M + i]!;
-    const m = f((small ? m0 : g) + f(c * f(g - m0)));
+    const m = lerp(m0, g, c, small);
     const v = f(f(a[V + i]! * b2) + f(f(omb2 * g) * g));
     a[M + i] = m;
     a[V + i] = v;

@@ -3,6 +3,7 @@
  * to float32 with Math.fround, so it agrees with the WebAssembly kernels bit for bit.
  */
 import type { Heap } from '../memory/heap.js';
+import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
 
@@ -13,9 +14,8 @@ function rmsprop(
 ): void {
   const a = h.f32;
   const P = param >> 2, G = grad >> 2, V = sq >> 2, A = gavg >> 2, B = buf >> 2;
-  // torch's lerp: x + w·(y − x) for |w| < 0.5, else y + (w − 1)·(y − x).
-  const small = Math.abs(oma) < 0.5;
-  const c = small ? oma : f(oma - 1);
+  const small = lerpIsSmall(oma);
+  const c = lerpCoefficient(oma, small);
   for (let i = 0; i < n; i++) {
     const p = a[P + i]!;
     const g = f(f(a[G + i]! * gs) + f(wd * p));
@@ -24,7 +24,7 @@ function rmsprop(
     let r: number;
     if (centered) {
       const a0 = a[A + i]!;
-      const m = f((small ? a0 : g) + f(c * f(g - a0)));
+      const m = lerp(a0, g, c, small);
       a[A + i] = m;
       r = f(f(Math.sqrt(f(v - f(m * m)))) + eps);
     } else {
