@@ -22,7 +22,7 @@ import {
   show,
   type Spec,
 } from './check.js';
-import { momentumKey, setMomentum } from './momentum.js';
+import { checkMomentumState, cycledKey, momentumKey, setMomentum } from './momentum.js';
 
 export type CyclicMode = 'triangular' | 'triangular2' | 'exp_range';
 const MODES: readonly CyclicMode[] = ['triangular', 'triangular2', 'exp_range'];
@@ -204,13 +204,10 @@ export class CyclicLR extends LRScheduler {
       throw new TypeError(`${where}: the state was saved ${d.customScaleFn ? 'with' : 'without'} a custom scaleFn, this scheduler has ${this.customScaleFn ? 'one' : 'none'}`);
     }
     if (!this.customScaleFn) oneOf(MODES)(d.mode, 'mode', where, this.ctx());
-    if (d.cycleMomentum === true) {
-      if (d.baseMomentums === null || d.maxMomentums === null) throw new TypeError(`${where}: cycleMomentum needs baseMomentums and maxMomentums`);
-      momentumKey(this.optimizer, where);
-    }
+    checkMomentumState(d, this.optimizer, where);
     return () => {
       commit();
-      this.momentumKey = this.cycleMomentum ? (this.useBeta1 ? 'betas' : 'momentum') : null;
+      this.momentumKey = cycledKey(this.cycleMomentum, this.useBeta1);
     };
   }
 }

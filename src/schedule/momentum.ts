@@ -30,3 +30,15 @@ export function setMomentum(group: SchedulableGroup, key: MomentumKey, value: nu
   if (key === 'betas') group.betas = [value, group.betas![1]];
   else group.momentum = value;
 }
+
+/** The entry a loaded state cycles: `betas` (β1) or `momentum`, or none. */
+export function cycledKey(cycleMomentum: boolean, useBeta1: boolean): MomentumKey | null {
+  return cycleMomentum ? (useBeta1 ? 'betas' : 'momentum') : null;
+}
+
+/** Checks a saved state that cycles momentum: both ranges present, and something to cycle. */
+export function checkMomentumState(d: Record<string, unknown>, optimizer: SchedulableOptimizer, where: string): void {
+  if (d.cycleMomentum !== true) return;
+  if (d.baseMomentums === null || d.maxMomentums === null) throw new TypeError(`${where}: cycleMomentum needs baseMomentums and maxMomentums`);
+  momentumKey(optimizer, where);
+}

@@ -20,7 +20,7 @@ import {
   scalarOrPerGroup,
   type Spec,
 } from './check.js';
-import { momentumKey, setMomentum } from './momentum.js';
+import { checkMomentumState, cycledKey, momentumKey, setMomentum } from './momentum.js';
 
 /** Options of {@link OneCycleLR}. */
 export interface OneCycleLROptions {
@@ -212,13 +212,10 @@ export class OneCycleLR extends LRScheduler {
   _prepareLoad(dict: unknown, where: string): () => void {
     const commit = super._prepareLoad(dict, where);
     const d = dict as Record<string, unknown>;
-    if (d.cycleMomentum === true) {
-      if (d.baseMomentums === null || d.maxMomentums === null) throw new TypeError(`${where}: cycleMomentum needs baseMomentums and maxMomentums`);
-      momentumKey(this.optimizer, where);
-    }
+    checkMomentumState(d, this.optimizer, where);
     return () => {
       commit();
-      this.momentumKey = this.cycleMomentum ? (this.useBeta1 ? 'betas' : 'momentum') : null;
+      this.momentumKey = cycledKey(this.cycleMomentum, this.useBeta1);
     };
   }
 }
