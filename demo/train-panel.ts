@@ -3,9 +3,10 @@
  * set (80/20 split, standardised), an MLP 10-64-32-1 with ReLU and binary cross-entropy on
  * logits, Adam, batches of 32 — one epoch per animation frame so the page stays responsive.
  */
-import { Adam, batches, createEngine, gatherRows, MLP, type Parameter, Random } from 'wasm-optim';
+import { Adam, createEngine, MLP, type Parameter, Random } from 'wasm-optim';
 import { makeClassification, standardize } from '../examples/lib/make-classification.js';
 import { binaryMetrics } from '../examples/lib/metrics.js';
+import { trainBinaryEpoch } from '../examples/lib/train-epoch.js';
 
 declare global {
   interface Window {
@@ -34,20 +35,12 @@ export function setupTraining(button: HTMLButtonElement, log: HTMLElement, epoch
     const lines: string[] = [`${engine.backend} engine, ${net.numParameters} parameters, Adam lr 0.003, batch 32`];
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
-      let sum = 0;
-      for (const idx of batches(nTrain, 32, rng)) {
-        const rows = idx.length;
-        opt.zeroGrad();
-        net.forward(gatherRows(xTrain, FEATURES, idx, xb).subarray(0, rows * FEATURES));
-        sum += net.loss('bce-with-logits', gatherRows(yTrain, 1, idx, yb).subarray(0, rows)) * rows;
-        net.backward();
-        opt.step();
-      }
+      const loss = trainBinaryEpoch(net, opt, xTrain, yTrain, 32, rng, { xb, yb });
       const m = binaryMetrics(net.predict(xVal), yVal);
-      window.training.losses.push(sum / nTrain);
+      window.training.losses.push(loss);
       window.training.epochs = epoch;
       window.training.valAccuracy = m.accuracy;
-      lines.push(`epoch ${String(epoch).padStart(2)}  loss ${(sum / nTrain).toFixed(4)}  val accuracy ${(100 * m.accuracy).toFixed(1)}%  F1 ${m.f1.toFixed(3)}  ${(performance.now() - t0).toFixed(1)} ms`);
+      lines.push(`epoch ${String(epoch).padStart(2)}  loss ${loss.toFixed(4)}  val accuracy ${(100 * m.accuracy).toFixed(1)}%  F1 ${m.f1.toFixed(3)}  ${(performance.now() - t0).toFixed(1)} ms`);
       log.textContent = lines.slice(-12).join('\n');
       await new Promise((r) => requestAnimationFrame(r));
     }

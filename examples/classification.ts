@@ -11,7 +11,7 @@
  */
 import { createEngine, type Backend } from '../src/engine.js';
 import { MLP } from '../src/nn/mlp.js';
-import { batches, gatherRows, Random } from '../src/nn/random.js';
+import { Random } from '../src/nn/random.js';
 import { Adam } from '../src/optim/adam.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
 import { RMSprop } from '../src/optim/rmsprop.js';
@@ -19,6 +19,7 @@ import { SGD } from '../src/optim/sgd.js';
 import type { Parameter } from '../src/memory/parameter.js';
 import { isMain, parseCommonArgs } from './lib/args.js';
 import { makeClassification, standardize } from './lib/make-classification.js';
+import { trainBinaryEpoch } from './lib/train-epoch.js';
 import { binaryMetrics } from './lib/metrics.js';
 import { type ExampleResult, printJson, writeOutput } from './lib/output.js';
 import { ProgressBar } from './lib/progress.js';
@@ -98,16 +99,7 @@ export async function runClassification(options: ClassificationOptions = {}): Pr
     const trainCurve: number[] = [], valCurve: number[] = [];
     const bar = new ProgressBar(recipe.name.padEnd(8), epochs, verbose);
     for (let epoch = 0; epoch < epochs; epoch++) {
-      let sum = 0;
-      for (const idx of batches(nTrain, batchSize, rng)) {
-        const rows = idx.length;
-        opt.zeroGrad();
-        net.forward(gatherRows(xTrain, FEATURES, idx, xb).subarray(0, rows * FEATURES));
-        sum += net.loss('bce-with-logits', gatherRows(yTrain, 1, idx, yb).subarray(0, rows)) * rows;
-        net.backward();
-        opt.step();
-      }
-      trainCurve.push(sum / nTrain);
+      trainCurve.push(trainBinaryEpoch(net, opt, xTrain, yTrain, batchSize, rng, { xb, yb }));
       valCurve.push(meanLoss(net, xVal, yVal));
       const acc = binaryMetrics(net.predict(xVal), yVal).accuracy;
       bar.tick(1, { loss: trainCurve[epoch]!, valLoss: valCurve[epoch]!, valAcc: acc });
