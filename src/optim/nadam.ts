@@ -82,6 +82,12 @@ export class NAdam extends Optimizer<NAdamOptions> {
     return { mu_product: 1 };
   }
 
+  /** `mu_product` is a product of momentum coefficients μt ∈ [0, 1): it lies in [0, 1]. */
+  protected checkScalarState(name: string, value: unknown, what: string): void {
+    super.checkScalarState(name, value, what);
+    if (!((value as number) >= 0 && (value as number) <= 1)) throw new RangeError(`${what} must be in [0, 1] (a product of momentum coefficients), got ${String(value)}`);
+  }
+
   protected stepRun(o: NAdamOptions, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd, momentumDecay: psi } = o;
     const [b1, b2] = o.betas;

@@ -1,0 +1,142 @@
+/**
+ * How an optimizer's state lies in the engine's memory.
+ *
+ * A group's parameters are cut into *runs*: parameters that lie back to back in memory (values
+ * and gradients) and share their scalar state (step count, …). Each run owns one block per state
+ * buffer, laid out like its parameters, so a kernel updates a whole run in one call: parameters
+ * made by one `engine.parameters()` call form one run.
+ *
+ * Allocation is all-or-nothing: a layout is planned first, then every block it needs is reserved
+ * in one go, and only then are the old blocks freed. An out-of-memory error leaves the optimizer
+ * exactly as it was.
+ */
+import type { Engine } from '../engine.js';
+import type { Parameter } from '../memory/parameter.js';
+
+/** Per-parameter state as `stateDict()` gives it: `step`, scalar state and buffers (copies). */
+export type ParamState = { step: number } & Record<string, number | Float32Array>;
+
+/** @internal one contiguous stretch of a group's parameters and its state blocks. */
+export interface Run {
+  params: Parameter[];
+  /** Byte offsets of the run's values and gradients. */
+  offset: number;
+  gradOffset: number;
+  /** Elements in the run. */
+  n: number;
+  step: number;
+  /** Scalar state (e.g. NAdam's mu_product). */
+  scalars: Record<string, number>;
+  /** State buffers: name → byte offset of a block of n floats. */
+  buffers: Record<string, number>;
+  /** Buffers created (zeroed) for this step because the options now need them: torch would find them unset. */
+  fresh?: Set<string>;
+}
+
+/** A state buffer a run still needs: filled in by {@link reserve}. */
+export interface Need {
+  run: Run;
+  name: string;
+}
+
+/**
+ * Allocates a zeroed block for every need, or none: when one allocation fails, the blocks taken
+ * so far are given back and the error is rethrown as a RangeError naming `where`.
+ */
+export function reserve(engine: Engine, needs: readonly Need[], where: string): void {
+  if (needs.length === 0) return;
+  const many = (engine as { allocMany?: (lengths: number[]) => number[] }).allocMany;
+  let offsets: number[];
+  if (typeof many === 'function') {
+    offsets = many.call(engine, needs.map((x) => x.run.n));
+  } else {
+    offsets = [];
+    try {
+      for (const x of needs) offsets.push(engine.allocFloats(x.run.n));
+    } catch (e) {
+      for (const off of offsets) engine.freeFloats(off);
+      if (e instanceof RangeError) throw new RangeError(`${where}: out of memory for the optimizer state (${e.message})`);
+      throw e;
+    }
+  }
+  needs.forEach((x, i) => (x.run.buffers[x.name] = offsets[i]!));
+}
+
+/**
+ * Cuts `params` into runs (contiguous in values and grads, equal scalar state) without allocating;
+ * `states[i]` is parameter i's state to restore, or null for a fresh one.
+ */
+export function planRuns(params: readonly Parameter[], states: ReadonlyArray<ParamState | null>, scalarInit: Record<string, number>): Run[] {
+  const runs: Run[] = [];
+  let cur: Run | null = null;
+  let curKey = '';
+  for (const [i, p] of params.entries()) {
+    const st = states[i];
+    const step = st ? st.step : 0;
+    const scalars: Record<string, number> = {};
+    for (const [k, v] of Object.entries(scalarInit)) scalars[k] = st ? (st[k] as number) : v;
+    const key = JSON.stringify([step, scalars]);
+    if (cur && key === curKey && p.offset === cur.offset + cur.n * 4 && p.gradOffset === cur.gradOffset + cur.n * 4) {
+      cur.params.push(p);
+      cur.n += p.length;
+    } else {
+      cur = { params: [p], offset: p.offset, gradOffset: p.gradOffset, n: p.length, step, scalars, buffers: {} };
+      curKey = key;
+      runs.push(cur);
+    }
+  }
+  return runs;
+}
+
+/** The needs of `runs` for buffers `names` that they do not have yet. */
+export function missing(runs: readonly Run[], names: readonly string[]): Need[] {
+  const out: Need[] = [];
+  for (const run of runs) for (const name of names) if (run.buffers[name] === undefined) out.push({ run, name });
+  return out;
+}
+
+/**
+ * Writes each parameter's saved buffers into its run's blocks (runs already reserved); a buffer the
+ * saved state lacks stays zero and is marked fresh, as if the options had just asked for it.
+ */
+export function fill(heap: Float32Array, runs: readonly Run[], states: ReadonlyArray<ParamState | null>): void {
+  let pi = 0;
+  for (const r of runs) {
+    let off = 0;
+    for (const p of r.params) {
+      const s = states[pi++];
+      if (s) {
+        for (const [b, boff] of Object.entries(r.buffers)) {
+          const v = s[b];
+          if (v !== undefined) heap.set(v as ArrayLike<number>, (boff >> 2) + off);
+          else if (r.step > 0) (r.fresh ??= new Set()).add(b); // state from before the options needed it
+        }
+      }
+      off += p.length;
+    }
+  }
+}
+
+/** Frees every block of `runs`. */
+export function release(engine: Engine, runs: readonly Run[]): void {
+  if (engine.disposed) return;
+  for (const r of runs) for (const off of Object.values(r.buffers)) engine.freeFloats(off);
+}
+
+/** Each parameter's state (copies), in run order; undefined before its first step. */
+export function paramStates(heap: Float32Array, runs: readonly Run[]): Array<ParamState | undefined> {
+  const out: Array<ParamState | undefined> = [];
+  for (const r of runs) {
+    let at = 0;
+    for (const p of r.params) {
+      if (r.step === 0) out.push(undefined);
+      else {
+        const s: ParamState = { step: r.step, ...r.scalars };
+        for (const [b, off] of Object.entries(r.buffers)) s[b] = heap.slice((off >> 2) + at, (off >> 2) + at + p.length);
+        out.push(s);
+      }
+      at += p.length;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+/**
+ * State dicts: what `stateDict()` gives and what `loadStateDict()` accepts, as in torch: state per
+ * parameter keyed by the parameter's index across groups, and each group's hyperparameters with
+ * its parameters as indices. Buffers are Float32Arrays, or plain number arrays (what a JSON round
+ * trip gives); everything is checked before anything changes.
+ */
+import type { ParamState } from './layout.js';
+
+export type { ParamState };
+
+export interface StateDict<O = Record<string, unknown>> {
+  /** Keyed by the parameter's index across all groups, in order. */
+  state: Record<number, ParamState>;
+  paramGroups: Array<Omit<O, 'params'> & { params: number[]; initialLr?: number }>;
+}
+
+/**
+ * What `loadStateDict()` accepts: a {@link StateDict}, or one that went through JSON (buffers as
+ * number arrays, option values as JSON gives them back).
+ */
+export interface LoadableStateDict<O = Record<string, unknown>> {
+  state: Record<number | string, LoadableParamState>;
+  paramGroups: ReadonlyArray<Partial<Omit<O, 'params'>> & { params: readonly number[]; initialLr?: number }>;
+}
+
+/**
+ * A parameter's state as `loadStateDict()` takes it: buffers as Float32Arrays, number arrays, or
+ * the index-keyed objects `JSON.stringify` makes of Float32Arrays.
+ */
+export type LoadableParamState = { step: number } & Record<string, number | Float32Array | number[] | Record<string, number>>;
+
+/** What an optimizer tells the loader about itself. */
+export interface StateSpec {
+  /** Display name for errors, e.g. `Adam.loadStateDict`. */
+  where: string;
+  /** Lengths of the parameters, by index across groups. */
+  lengths: readonly number[];
+  /** Group index of each parameter. */
+  groupOf: readonly number[];
+  /** State buffers parameter i's group needs. */
+  buffers(group: number): readonly string[];
+  /** Scalar state names and their checks (throw naming `what`). */
+  scalars: Record<string, (value: unknown, what: string) => void>;
+}
+
+const INDEX = /^(0|[1-9][0-9]*)$/;
+
+/** A finite-number scalar state entry. */
+export function finiteScalar(v: unknown, what: string): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${what} must be a finite number, got ${show(v)}`);
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return 'an array';
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+}
+
+/**
+ * Checks one buffer and returns it as a Float32Array: a Float32Array, an array of numbers, or the
+ * object `JSON.stringify` makes of a Float32Array (`{"0": x, "1": y, …}`), `length` long, no holes.
+ */
+function toBuffer(v: unknown, length: number, what: string): Float32Array {
+  if (v instanceof Float32Array) {
+    if (v.length !== length) throw new RangeError(`${what} has ${v.length} elements, the parameter has ${length}`);
+    return v;
+  }
+  const isIndexObject = typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
+  if (!Array.isArray(v) && !isIndexObject) throw new TypeError(`${what} must be a Float32Array or an array of numbers, got ${show(v)}`);
+  const o = v as Record<string, unknown>;
+  const count = Array.isArray(v) ? v.length : Object.keys(o).length;
+  if (count !== length) throw new RangeError(`${what} has ${count} elements, the parameter has ${length}`);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const x: unknown = o[i];
+    if (typeof x === 'number') {
+      out[i] = x;
+      continue;
+    }
+    if (x === null) {
+      throw new TypeError(`${what}[${i}] is null: JSON cannot hold NaN or ±Infinity (JSON.stringify wrote null); keep such state in a checkpoint (saveCheckpoint) instead`);
+    }
+    throw new TypeError(`${what}[${i}] must be a number, got ${Object.hasOwn(o, i) ? show(x) : 'a hole'}`);
+  }
+  return out;
+}
+
+/**
+ * Checks `state` against `spec`; returns the state of each parameter (null where none is saved).
+ * Throws a TypeError/RangeError naming the entry at fault; reads only own properties.
+ */
+export function parseState(state: unknown, spec: StateSpec): Array<ParamState | null> {
+  const { where, lengths } = spec;
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new TypeError(`${where}: state must be an object keyed by parameter index, got ${show(state)}`);
+  const loaded: Array<ParamState | null> = lengths.map(() => null);
+  const scalarNames = Object.keys(spec.scalars);
+  for (const key of Object.keys(state)) {
+    const sw = `${where}: state[${INDEX.test(key) ? key : JSON.stringify(key)}]`;
+    if (!INDEX.test(key) || Number(key) >= lengths.length) {
+      throw new RangeError(`${sw}: no parameter with that index (expected an integer 0..${lengths.length - 1} written without sign, spaces or leading zeros)`);
+    }
+    const i = Number(key);
+    const s = (state as Record<string, unknown>)[key];
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new TypeError(`${sw}: expected an object, got ${show(s)}`);
+    const entry = s as Record<string, unknown>;
+    if (!Number.isInteger(entry.step) || (entry.step as number) < 1) throw new RangeError(`${sw}.step must be an integer >= 1, got ${show(entry.step)}`);
+    const names = spec.buffers(spec.groupOf[i]!);
+    const expected = new Set(['step', ...scalarNames, ...names]);
+    for (const k of Object.keys(entry)) if (!expected.has(k)) throw new TypeError(`${sw}: unexpected entry ${JSON.stringify(k)} (expected: ${[...expected].join(', ')})`);
+    for (const k of scalarNames) {
+      if (!Object.hasOwn(entry, k)) throw new TypeError(`${sw}.${k} is missing`);
+      spec.scalars[k]!(entry[k], `${sw}.${k}`);
+    }
+    const out: ParamState = { step: entry.step as number };
+    for (const k of scalarNames) out[k] = entry[k] as number;
+    for (const b of names) {
+      if (!Object.hasOwn(entry, b)) throw new TypeError(`${sw}.${b} must be a Float32Array or an array of numbers, got nothing (missing)`);
+      out[b] = toBuffer(entry[b], lengths[i]!, `${sw}.${b}`);
+    }
+    loaded[i] = out;
+  }
+  return loaded;
+}
+
+/** Checks a saved group's parameter indices: `start`, `start + 1`, … for `count` parameters. */
+export function checkIndices(params: unknown, start: number, count: number, where: string): void {
+  if (!Array.isArray(params)) throw new TypeError(`${where}: expected { params: number[], ...options }`);
+  if (params.length !== count) throw new RangeError(`${where}: has ${params.length} parameters, this optimizer's has ${count}`);
+  params.forEach((pi, k) => {
+    if (pi !== start + k) throw new RangeError(`${where}: params must be the indices ${start}..${start + count - 1} in order`);
+  });
+}
+
+/** A saved `initialLr` (torch's `initial_lr`, set by schedulers): a finite number >= 0. */
+export function checkInitialLr(v: unknown, where: string): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${where}: initialLr must be a finite number >= 0, got ${show(v)}`);
+}
+
+/** Sets `group.initialLr` as schedulers do: not enumerable, so it stays out of option checks. */
+export function setInitialLr(group: object, value: number): void {
+  Object.defineProperty(group, 'initialLr', { value, writable: true, configurable: true, enumerable: false });
+}
