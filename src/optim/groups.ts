@@ -43,44 +43,74 @@ export function checkParams(list: readonly unknown[], where: string, taken: Set<
   return engine;
 }
 
-/**
- * A group's hyperparameters as last validated: every own enumerable key but `params`, its value,
- * and a pair's two elements (pairs such as betas may be edited in place).
- */
-export class Snapshot {
-  readonly #keys: string[] = [];
-  readonly #values: unknown[] = [];
-  readonly #first: unknown[] = [];
-  readonly #second: unknown[] = [];
-
-  constructor(g: object) {
-    for (const k in g) {
-      if (k === 'params') continue;
-      const v = (g as Record<string, unknown>)[k];
-      this.#keys.push(k);
-      this.#values.push(v);
-      this.#first.push(Array.isArray(v) ? v[0] : undefined);
-      this.#second.push(Array.isArray(v) ? v[1] : undefined);
-    }
-  }
-
-  /** True when `g` still holds exactly these keys and values (no allocation). */
-  matches(g: object): boolean {
-    const keys = this.#keys;
-    let count = 0;
-    for (const k in g) {
-      if (k === 'params') continue;
-      if (keys[count] !== k) return false;
-      const v = (g as Record<string, unknown>)[k];
-      if (!Object.is(v, this.#values[count])) return false;
-      if (Array.isArray(v) && (v.length !== 2 || !Object.is(v[0], this.#first[count]) || !Object.is(v[1], this.#second[count]))) return false;
-      count++;
-    }
-    return count === keys.length;
-  }
+/** Notes whether a watched group was edited since the flag was last cleared. */
+export interface Watch {
+  edited: boolean;
 }
 
-/** True when `list` holds exactly the parameters of `runs`' snapshot `seen`, in order. */
+/**
+ * `g` behind a proxy that notes every assignment, definition and deletion of its properties, so
+ * a step can tell in O(1) whether a group's hyperparameters may have changed. Reads go straight
+ * to `g`. (Elements of array options such as `betas`, and the `params` list, are compared
+ * separately: editing them in place does not touch the group object.)
+ */
+export function watched<G extends object>(g: G): G {
+  if (WATCHES.has(g)) return g;
+  const watch: Watch = { edited: true };
+  const group = new Proxy(g, {
+    set(t, k, v) {
+      watch.edited = true;
+      return Reflect.set(t, k, v);
+    },
+    defineProperty(t, k, d) {
+      watch.edited = true;
+      return Reflect.defineProperty(t, k, d);
+    },
+    deleteProperty(t, k) {
+      watch.edited = true;
+      return Reflect.deleteProperty(t, k);
+    },
+  });
+  WATCHES.set(group, watch);
+  TARGETS.set(group, g);
+  return group;
+}
+
+/** The plain object behind a watched group (enumerating a proxy is slow), or `g` itself. */
+export function targetOf<G extends object>(g: G): G {
+  return (TARGETS.get(g) as G | undefined) ?? g;
+}
+
+const TARGETS = new WeakMap<object, object>();
+
+/** The edit flag of a group made by {@link watched}, or undefined for any other object. */
+export function watchOf(g: object): Watch | undefined {
+  return WATCHES.get(g);
+}
+
+const WATCHES = new WeakMap<object, Watch>();
+
+/** The elements of a group's array options (betas, …) as validated: [array, first, second]. */
+export type Pairs = Array<[unknown[], unknown, unknown]>;
+
+/** The array options of `g`, with their elements now. */
+export function pairsOf(g: object): Pairs {
+  const out: Pairs = [];
+  for (const [k, v] of Object.entries(g)) if (k !== 'params' && Array.isArray(v)) out.push([v, v[0], v[1]]);
+  return out;
+}
+
+/** True when every array option still holds the elements it was validated with (no allocation). */
+export function samePairs(pairs: Pairs): boolean {
+  for (let i = 0; i < pairs.length; i++) {
+    const e = pairs[i]!;
+    const a = e[0];
+    if (a.length !== 2 || !Object.is(a[0], e[1]) || !Object.is(a[1], e[2])) return false;
+  }
+  return true;
+}
+
+/** True when `list` holds exactly the parameters `seen`, in order. */
 export function sameParams(list: readonly unknown[], seen: readonly Parameter[]): boolean {
   if (!Array.isArray(list) || list.length !== seen.length) return false;
   for (let i = 0; i < seen.length; i++) if (list[i] !== seen[i]) return false;

@@ -18,7 +18,7 @@
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { checkParams, given, own, type ParamGroup, sameParams, Snapshot } from './groups.js';
+import { checkParams, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
 import { fill, missing, type Need, paramStates, planRuns, release, reserve, type Run, type ParamState } from './layout.js';
 import { checkIndices, checkInitialLr, finiteScalar, type LoadableStateDict, parseState, setInitialLr, type StateDict } from './state-dict.js';
 import { checkOptions, type Schema } from './validate.js';
@@ -30,12 +30,17 @@ export type { LoadableParamState, LoadableStateDict } from './state-dict.js';
 export type ParamsInput<O> = readonly Parameter[] | ReadonlyArray<{ params: readonly Parameter[] } & Partial<O>>;
 
 /** A group's plan: its runs and what they were built from. */
-interface Plan {
+interface Plan<O> {
   runs: Run[];
   /** The parameters the runs were laid out for (identity and order). */
   params: Parameter[];
-  /** The hyperparameters last validated; undefined forces a check. */
-  checked: Snapshot | undefined;
+  /** The group object the plan was validated against (a watched proxy), the object behind it, its edit flag and pairs. */
+  group: ParamGroup<O> | undefined;
+  target: ParamGroup<O>;
+  watch: Watch;
+  pairs: Pairs;
+  /** A plain copy of the group's validated hyperparameters: what the kernels are given. */
+  options: ParamGroup<O>;
 }
 
 function isThenable(x: unknown): boolean {
@@ -46,7 +51,7 @@ export abstract class Optimizer<O extends object> {
   readonly engine: Engine;
   readonly defaults: Readonly<O>;
   readonly paramGroups: Array<ParamGroup<O>>;
-  #plans: Plan[] = [];
+  #plans: Array<Plan<O>> = [];
   /** The engine's disposal count when every parameter was last seen alive. */
   #disposalsSeen = -1;
   #disposed = false;
@@ -96,7 +101,7 @@ export abstract class Optimizer<O extends object> {
       engine = checkParams(g.params, where, seen, engine);
       const { params: ps, ...overrides } = g;
       checkOptions(overrides, schema, where);
-      groups.push({ ...own({ ...this.defaults, ...given(overrides) }), params: [...ps] } as ParamGroup<O>);
+      groups.push(watched({ ...own({ ...this.defaults, ...given(overrides) }), params: [...ps] } as ParamGroup<O>));
     }
     if (!engine) throw new TypeError(`${name}: params must hold at least one parameter`);
     groups.forEach((g, i) => this.checkGroup(g, `${name}: param group ${i}`));
@@ -111,15 +116,22 @@ export abstract class Optimizer<O extends object> {
   }
 
   /** Plans for `groups` with `states` restored, every block reserved (all or nothing). */
-  #newPlans(groups: ReadonlyArray<ParamGroup<O>>, states: ReadonlyArray<ReadonlyArray<ParamState | null>>, where: string): Plan[] {
+  #newPlans(groups: ReadonlyArray<ParamGroup<O>>, states: ReadonlyArray<ReadonlyArray<ParamState | null>>, where: string): Array<Plan<O>> {
     const init = this.scalarState();
-    const plans = groups.map((g, gi): Plan => ({ runs: planRuns(g.params, states[gi]!, init), params: [...g.params], checked: undefined }));
+    const plans = groups.map((g, gi) => this.#plan(g, planRuns(g.params, states[gi]!, init)));
     const needs: Need[] = [];
     plans.forEach((p, gi) => needs.push(...missing(p.runs, this.bufferNames(groups[gi]!))));
     reserve(this.engine, needs, where);
     const heap = this.engine.heap.f32;
     plans.forEach((p, gi) => fill(heap, p.runs, states[gi]!));
     return plans;
+  }
+
+  /** A plan over `runs`, not yet validated (its group is watched once it is). */
+  #plan(g: ParamGroup<O>, runs: Run[]): Plan<O> {
+    const watch = watchOf(g) ?? { edited: true };
+    watch.edited = true;
+    return { runs, params: [...g.params], group: g, target: targetOf(g), watch, pairs: [], options: g };
   }
 
   #checkLive(where: string): void {
@@ -141,33 +153,35 @@ export abstract class Optimizer<O extends object> {
    * re-laying out edited parameter lists, reserving buffers newly needed), or throws having
    * changed nothing.
    */
-  #sync(where: string): void {
+  #sync(method: string): void {
     const groups = this.paramGroups;
     const plans = this.#plans;
     if (groups.length !== plans.length) {
-      throw new TypeError(`${where}: paramGroups has ${groups.length} groups, the optimizer was given ${plans.length}; add groups with addParamGroup()`);
+      throw new TypeError(`${this.name}.${method}: paramGroups has ${groups.length} groups, the optimizer was given ${plans.length}; add groups with addParamGroup()`);
     }
     let stale: number[] | undefined;
     for (let gi = 0; gi < groups.length; gi++) {
       const g = groups[gi]!;
       const plan = plans[gi]!;
-      const paramsSame = sameParams(g.params, plan.params);
-      if (paramsSame && plan.checked !== undefined && plan.checked.matches(g)) continue;
+      // Reads go to the plain object behind the proxy (reading through a proxy is slow).
+      if (g === plan.group && !plan.watch.edited && sameParams(plan.target.params, plan.params) && samePairs(plan.pairs)) continue;
       (stale ??= []).push(gi);
     }
     if (stale === undefined) return;
+    const where = `${this.name}.${method}`;
     // Something changed: check everything first, then reserve, then commit.
     const taken = new Set<Parameter>();
-    const relaid = new Map<number, { plan: Plan; states: Array<ParamState | null> }>();
+    const relaid = new Map<number, { plan: Plan<O>; states: Array<ParamState | null> }>();
     let saved: Map<Parameter, ParamState> | undefined; // every parameter's state, taken before any re-layout
     const needs: Need[] = []; // buffers the options newly need, on runs that have stepped or not
     const layoutNeeds: Need[] = []; // every buffer of re-laid runs
     const init = this.scalarState();
     const heap = this.engine.heap.f32;
     for (let gi = 0; gi < groups.length; gi++) {
-      const g = groups[gi]!;
       const gw = `${where}: param group ${gi}`;
-      if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) throw new TypeError(`${gw}: expected { params: Parameter[], ...options }`);
+      const raw: unknown = groups[gi];
+      if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as ParamGroup<O>).params)) throw new TypeError(`${gw}: expected { params: Parameter[], ...options }`);
+      const g = targetOf(raw as ParamGroup<O>); // enumerate the plain object behind the proxy
       checkParams(g.params, gw, taken, this.engine);
       if (!stale.includes(gi)) continue;
       const { params: _p, ...opts } = g;
@@ -188,7 +202,7 @@ export abstract class Optimizer<O extends object> {
         const states = g.params.map((p) => saved!.get(p) ?? null);
         const runs = planRuns(g.params, states, init);
         layoutNeeds.push(...missing(runs, names));
-        relaid.set(gi, { plan: { runs, params: [...g.params], checked: undefined }, states });
+        relaid.set(gi, { plan: this.#plan(g, runs), states });
       } else {
         for (const need of missing(plan.runs, names)) needs.push(need);
       }
@@ -201,7 +215,19 @@ export abstract class Optimizer<O extends object> {
       release(this.engine, plans[gi]!.runs);
       plans[gi] = plan;
     }
-    for (const gi of stale) plans[gi]!.checked = new Snapshot(groups[gi]!);
+    for (const gi of stale) {
+      const plan = plans[gi]!;
+      let g = groups[gi]!;
+      // A group object put in by the user is watched from now on.
+      if (watchOf(g) === undefined) groups[gi] = g = watched(g);
+      plan.group = g;
+      plan.target = targetOf(g);
+      plan.watch = watchOf(g)!;
+      plan.watch.edited = false;
+      const t = targetOf(g);
+      plan.pairs = pairsOf(t);
+      plan.options = { ...own({ ...t }), params: t.params };
+    }
   }
 
   /**
@@ -226,13 +252,13 @@ export abstract class Optimizer<O extends object> {
       // The closure may have disposed or edited anything: check again.
       this.#checkLive('step');
     }
-    this.#sync(`${this.name}.step`);
+    this.#sync('step');
     const k = this.engine.kernels;
-    const groups = this.paramGroups;
     const plans = this.#plans;
-    for (let gi = 0; gi < groups.length; gi++) {
-      const group = groups[gi]!;
-      const runs = plans[gi]!.runs;
+    for (let gi = 0; gi < plans.length; gi++) {
+      const plan = plans[gi]!;
+      const group = plan.options;
+      const runs = plan.runs;
       for (let ri = 0; ri < runs.length; ri++) {
         const run = runs[ri]!;
         if (run.step === 0) this.initRun(group, run, this.engine.heap.f32);
@@ -274,7 +300,7 @@ export abstract class Optimizer<O extends object> {
     }
     const { params, ...overrides } = group;
     checkOptions(overrides, this.schema, where);
-    const g = { ...own({ ...this.defaults, ...given(overrides) }), params: [...params] } as ParamGroup<O>;
+    const g = watched({ ...own({ ...this.defaults, ...given(overrides) }), params: [...params] } as ParamGroup<O>);
     this.checkGroup(g, where);
     const [plan] = this.#newPlans([g], [g.params.map(() => null)], where);
     this.#plans.push(plan!);
@@ -343,7 +369,7 @@ export abstract class Optimizer<O extends object> {
       if (initialLr !== undefined) checkInitialLr(initialLr, gw);
       initialLrs.push(initialLr as number | undefined);
       checkOptions(opts, this.schema, gw);
-      const g = { ...own({ ...this.defaults, ...given(opts) }), params: [...ours.params] } as ParamGroup<O>;
+      const g = watched({ ...own({ ...this.defaults, ...given(opts) }), params: [...ours.params] } as ParamGroup<O>);
       this.checkGroup(g, gw);
       newGroups.push(g);
     }
