@@ -11,7 +11,7 @@
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { checkOptions, type Schema } from './validate.js';
+import { checkOptions, type Schema } from '../validation/index.js';
 
 /** `o` without its `undefined` entries: an option set to undefined means "not given" (the default). */
 function given<T extends object>(o: T): T {
