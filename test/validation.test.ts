@@ -161,7 +161,8 @@ describe('state dicts: wrong lengths and unknown entries are refused before anyt
     const list = new ReduceLROnPlateau(groups(), { minLr: [0.01, 0.02], patience: 0 });
     list.step(1);
     const good = list.stateDict();
-    for (const bad of [{ lastLr: [0.1] }, { lastLr: [0.1, 0.2, 0.3] }, { minLrs: [0.01] }, { minLrs: [0.01, 0.02, 0.03] }]) {
+    const bads: Array<Record<string, number[]>> = [{ lastLr: [0.1] }, { lastLr: [0.1, 0.2, 0.3] }, { minLrs: [0.01] }, { minLrs: [0.01, 0.02, 0.03] }];
+    for (const bad of bads) {
       expect(() => list.loadStateDict({ ...good, ...bad })).toThrow(/must have one value per param group \(2\)/);
       expect(list.stateDict()).toEqual(good);
     }

@@ -5,11 +5,11 @@
  * every message reads `<where>: <name> must be <expectation>, got <value>`.
  */
 import type { Check, Ctx } from './checks.js';
-import { unknownKey } from './keys.js';
+import { firstUnknownKey, unknownKey } from './keys.js';
 import { isRecord, show } from './show.js';
 
 export * from './checks.js';
-export { checkKeys, didYouMean, editDistance, unknownKey } from './keys.js';
+export { checkKeys, didYouMean, editDistance, firstUnknownKey, unknownKey } from './keys.js';
 export { isRecord, show } from './show.js';
 
 /** One check per option name. */
@@ -25,11 +25,12 @@ export type Spec<O> = Schema<O>;
 export function checkOptions<O>(options: unknown, schema: Schema<O>, where: string, extra: readonly string[] = [], ctx?: Ctx): void {
   if (!isRecord(options)) throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
   const checks = schema as Readonly<Record<string, Check>>;
+  const known = Object.keys(checks);
+  const bad = firstUnknownKey(options, [...known, ...extra]);
+  if (bad !== undefined) throw unknownKey(bad, known, where);
   for (const k of Object.keys(options)) {
-    if (extra.includes(k)) continue;
-    if (!Object.hasOwn(checks, k)) throw unknownKey(k, Object.keys(checks), where);
     const v = options[k];
-    if (v !== undefined) checks[k]!(v, k, where, ctx);
+    if (v !== undefined && Object.hasOwn(checks, k)) checks[k]!(v, k, where, ctx);
   }
 }
 

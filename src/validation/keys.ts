@@ -53,6 +53,11 @@ export function unknownKey(key: string, known: readonly string[], where: string,
   return new TypeError(`${where}: unknown ${what} ${JSON.stringify(key)} (${hint}known: ${list})`);
 }
 
+/** The first own enumerable key of `obj` that is not in `known`, or undefined. */
+export function firstUnknownKey(obj: object, known: readonly string[]): string | undefined {
+  return Object.keys(obj).find((k) => !known.includes(k));
+}
+
 /**
  * Checks that `obj` is an object (not null, not an array) whose own enumerable keys are all in
  * `known`; with `required`, that each of those is present as an own key too. `what` names a key
@@ -66,6 +71,7 @@ export function checkKeys(
 ): asserts obj is Record<string, unknown> {
   const what = o.what ?? 'option';
   if (!isRecord(obj)) throw new TypeError(`${where}: expected an object, got ${show(obj)}`);
-  for (const k of Object.keys(obj)) if (!known.includes(k)) throw unknownKey(k, known, where, what);
+  const bad = firstUnknownKey(obj, known);
+  if (bad !== undefined) throw unknownKey(bad, known, where, what);
   for (const k of o.required ?? []) if (!Object.hasOwn(obj, k)) throw new TypeError(`${where}: missing ${what} ${JSON.stringify(k)}`);
 }
