@@ -74,6 +74,7 @@ export const int =
   (min: number, max?: number): Check =>
   (v, name, where) => {
     const x = number(v, name, where);
+    if (Number.isNaN(x)) throw new RangeError(`${where}: ${name} must be an integer, got NaN`);
     if (!Number.isInteger(x)) throw new TypeError(`${where}: ${name} must be an integer, got ${show(v)}`);
     if (x < min) throw new RangeError(`${where}: ${name} must be >= ${min}, got ${show(v)}`);
     if (max !== undefined && x > max) throw new RangeError(`${where}: ${name} must be <= ${max}, got ${show(v)}`);
