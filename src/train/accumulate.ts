@@ -223,7 +223,7 @@ export class GradientAccumulator implements Steppable {
       throw new RangeError(`${where}: state is for steps ${state.steps} / ${String(state.reduction)}, this accumulator has ${this.steps} / ${this.reduction}`);
     }
     const { microStep, microSteps, optimizerSteps, accumulated } = state;
-    for (const [name, v] of [['microStep', microStep], ['microSteps', microSteps], ['optimizerSteps', optimizerSteps]] as const) int(0)(v, name, where);
+    for (const name of ['microStep', 'microSteps', 'optimizerSteps'] as const) int(0)(state[name], name, where);
     if (microStep >= this.steps) throw new RangeError(`${where}: microStep must be < ${this.steps}, got ${microStep}`);
     if (!Array.isArray(accumulated)) throw new TypeError(`${where}: accumulated must be an array of Float32Array`);
     const need = microStep === 0 ? 0 : this.#params.length;
