@@ -185,7 +185,7 @@ describe('loadStateDict()', () => {
     ['wrong number of params', () => { const d = good(); d.paramGroups[0]!.params = [0]; adam.loadStateDict(d); }, RangeError, /has 1 parameters, this optimizer's has 2/],
     ['buffer of the wrong length', () => { const d = good(); d.state[1]!.exp_avg = new Float32Array(3); adam.loadStateDict(d); }, RangeError, /state\[1\]\.exp_avg has 3 elements, the parameter has 7/],
     ['missing buffer', () => { const d = good(); delete d.state[0]!.max_exp_avg_sq; adam.loadStateDict(d); }, TypeError, /max_exp_avg_sq must be a Float32Array/],
-    ['unexpected entry', () => { const d = good(); (d.state[0] as Record<string, unknown>).foo = 1; adam.loadStateDict(d); }, TypeError, /unexpected entry "foo"/],
+    ['unexpected entry', () => { const d = good(); (d.state[0] as Record<string, unknown>).foo = 1; adam.loadStateDict(d); }, TypeError, /unknown entry "foo"/],
     ['step 0', () => { const d = good(); d.state[2]!.step = 0; adam.loadStateDict(d); }, RangeError, /step must be an integer >= 1/],
     ['fractional step', () => { const d = good(); d.state[2]!.step = 1.5; adam.loadStateDict(d); }, RangeError, /step must be an integer/],
     ['index out of range', () => { const d = good(); d.state[9] = d.state[0]!; adam.loadStateDict(d); }, RangeError, /state\[9\]: no parameter/],

@@ -152,6 +152,19 @@ describe('checkpoints that do not fit', () => {
     }
   });
 
+  it('names every object inherits, in the saved param groups and scheduler state, are unknown', () => {
+    const t = target();
+    /** Adds `"<key>":1` as the first entry of the object in metadata entry `entry` (or of its first element). */
+    const addKey = (entry: string, key: string) => (h: string) => {
+      const o = JSON.parse(h) as { __metadata__: Record<string, string> };
+      return meta(entry, o.__metadata__[entry]!.replace(/^(\[?)\{/, `$1{"${key}":1,`))(h);
+    };
+    for (const key of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
+      expectRefused(edited(addKey('optimizer.param_groups', key)), t, new RegExp(`optimizer refused the saved state: .*unknown option "${key}"`));
+      expectRefused(edited(addKey('scheduler', key)), t, new RegExp(`scheduler refused the saved state: .*unknown entry "${key}"`));
+    }
+  });
+
   it('a byte flipped anywhere is caught by the checksum', () => {
     const t = target();
     for (const at of [3, 20, 200, bytes.length - 1]) {

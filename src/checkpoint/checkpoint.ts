@@ -6,6 +6,7 @@
 import { Parameter } from '../memory/parameter.js';
 import { Optimizer, type ParamState, type StateDict } from '../optim/optimizer.js';
 import { OPTIMIZERS } from '../optim/registry.js';
+import { checkKeys } from '../validation/index.js';
 import { BINARY_HASH } from '../wasm/binaries.generated.js';
 import { CheckpointError } from './error.js';
 import { CHECKPOINT_VERSION, META, PARAM_PREFIX, sealChecksum, verifyChecksum } from './format.js';
@@ -66,12 +67,6 @@ export interface CheckpointInfo {
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-function checkKeys(o: object, allowed: readonly string[], where: string): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw new TypeError(`${where}: unknown option "${k}" (known: ${allowed.join(', ')})`);
-  }
-}
 
 /** Tensor names of `params` (validated: Parameters, live, each once, names unique). */
 function paramNames(params: unknown, where: string): string[] {

@@ -9,7 +9,8 @@
  * the old file or the new one, complete, and no temporary file behind.
  */
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   type CheckpointInfo,
@@ -18,6 +19,7 @@ import {
   saveCheckpoint,
   type SaveCheckpointInput,
 } from './checkpoint.js';
+import { CheckpointError } from './error.js';
 
 export * from './index.js';
 
@@ -53,7 +55,12 @@ export async function saveCheckpointFile(path: string, input: SaveCheckpointInpu
   const bytes = saveCheckpoint(input);
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx');
+  let handle: FileHandle;
+  try {
+    handle = await open(tmp, 'wx');
+  } catch (e) {
+    throw missingFolder(e, path, dir) ?? e;
+  }
   try {
     try {
       await handle.writeFile(bytes);
@@ -70,15 +77,78 @@ export async function saveCheckpointFile(path: string, input: SaveCheckpointInpu
 }
 
 /**
+ * The error for a save into a folder that does not exist (ENOENT, or ENOTDIR when part of the
+ * folder path is a file), naming the path the caller gave rather than the temporary file.
+ */
+function missingFolder(e: unknown, path: string, dir: string): Error | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
+  const err = new Error(`saveCheckpointFile: cannot write "${path}": the folder "${dir}" does not exist`, { cause: e });
+  return Object.assign(err, { code, path });
+}
+
+/** What kind of file `s` describes, for messages. */
+function kind(s: Stats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  if (s.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** Reads `length` bytes at `position` (fewer only if the file ends first); returns how many. */
+async function readAt(handle: FileHandle, into: Uint8Array, position: number): Promise<number> {
+  let done = 0;
+  while (done < into.length) {
+    const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+
+/**
+ * Reads a checkpoint file's bytes: only a regular file (a FIFO, a device such as /dev/zero or a
+ * directory is refused before it is opened, so the read can neither block nor grow without
+ * bound), and only once its 8-byte header length fits in the file's size.
+ */
+async function readCheckpointBytes(path: string, where: string): Promise<Uint8Array> {
+  const refuse = (s: Stats) => new CheckpointError(`${where}: "${path}" is ${kind(s)}, not a regular file`);
+  const before = await stat(path);
+  if (!before.isFile()) throw refuse(before);
+  // Non-blocking where the platform has it: should the path become a FIFO after the stat, the
+  // open returns at once (and the check below refuses it) instead of waiting for a writer.
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const s = await handle.stat();
+    if (!s.isFile()) throw refuse(s);
+    const size = s.size;
+    const head = new Uint8Array(8);
+    const got = await readAt(handle, head, 0);
+    if (got < 8) throw new CheckpointError(`${where}: "${path}" has ${got} bytes, too few for a safetensors header`);
+    const dv = new DataView(head.buffer);
+    const n = dv.getUint32(0, true) + dv.getUint32(4, true) * 2 ** 32;
+    if (8 + n > size) throw new CheckpointError(`${where}: "${path}": header length ${n} runs past the end of the file (${size} bytes): truncated?`);
+    const bytes = new Uint8Array(size);
+    const read = await readAt(handle, bytes, 0);
+    if (read !== size) throw new CheckpointError(`${where}: "${path}" changed while it was read (${read} of ${size} bytes)`);
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Reads `path` and loads it (see `loadCheckpoint`): validated in full before anything live
- * changes.
+ * changes. `path` must name a regular file.
  *
  * @example
  * import { loadCheckpointFile } from 'wasm-optim/node';
  * const info = await loadCheckpointFile('run/ckpt.safetensors', { params, optimizer: opt });
  */
 export async function loadCheckpointFile(path: string, options: LoadCheckpointOptions): Promise<CheckpointInfo> {
-  checkPath(path, 'loadCheckpointFile');
-  const buf = await readFile(path);
-  return loadCheckpoint(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), options);
+  const where = 'loadCheckpointFile';
+  checkPath(path, where);
+  return loadCheckpoint(await readCheckpointBytes(path, where), options);
 }

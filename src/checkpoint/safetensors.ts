@@ -14,6 +14,7 @@
  *
  * Works on `Uint8Array` only (no Node built-ins), so it runs in browsers as in Node.
  */
+import { firstUnknownKey, unknownKey } from '../validation/index.js';
 import { CheckpointError } from './error.js';
 import { JsonSyntaxError, parseJson } from './json.js';
 
@@ -138,15 +139,16 @@ export function writeSafetensors(tensors: readonly F32Tensor[], metadata: Readon
   return out;
 }
 
+const TENSOR_FIELDS = ['dtype', 'shape', 'data_offsets'];
+
 const isIndex = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
 function tensorInfo(name: string, raw: unknown, dataLength: number): TensorInfo {
   const where = `tensor "${name}"`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CheckpointError(`${where}: expected { dtype, shape, data_offsets }`);
   const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') throw new CheckpointError(`${where}: unknown field "${k}"`);
-  }
+  const bad = firstUnknownKey(o, TENSOR_FIELDS);
+  if (bad !== undefined) throw new CheckpointError(unknownKey(bad, TENSOR_FIELDS, where, 'field').message);
   const { dtype, shape, data_offsets: offsets } = o;
   if (typeof dtype !== 'string') throw new CheckpointError(`${where}: dtype must be a string`);
   const size = Object.prototype.hasOwnProperty.call(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype]! : 0;

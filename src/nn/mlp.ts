@@ -23,6 +23,7 @@
  */
 import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
+import { checkKeys } from '../validation/index.js';
 import { type Activation, ACTIVATIONS, activationBackward, activationForward } from './activation.js';
 import { type Init, INITS, initWeights } from './init.js';
 import { Linear } from './linear.js';
@@ -55,7 +56,7 @@ interface Workspace {
   target: number;
 }
 
-const OPTION_KEYS = new Set(['sizes', 'activation', 'output', 'init', 'seed', 'bias']);
+const OPTION_KEYS = ['sizes', 'activation', 'output', 'init', 'seed', 'bias'];
 const align16 = (floats: number) => Math.ceil(floats / 16) * 16; // 64-byte sections
 
 export class MLP {
@@ -73,7 +74,7 @@ export class MLP {
 
   constructor(engine: Engine, options: MLPOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('MLP: options must be an object');
-    for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw new TypeError(`MLP: unknown option "${key}"`);
+    checkKeys(options, OPTION_KEYS, 'MLP');
     const { sizes, activation = 'relu', output = 'identity', seed = 0, bias = true } = options;
     if (!Array.isArray(sizes) || sizes.length < 2) throw new TypeError('MLP: sizes must be an array of at least two layer widths');
     for (const s of sizes) if (!Number.isInteger(s) || s <= 0) throw new RangeError(`MLP: sizes must be positive integers, got [${sizes.join(', ')}]`);

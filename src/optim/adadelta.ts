@@ -14,7 +14,7 @@
  */
 import { type Kernels } from '../wasm/kernels.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { bool, nonNegative, type Schema, unitClosed } from './validate.js';
+import { bool, nonNegative, type Schema, unitClosed } from '../validation/index.js';
 
 const f = Math.fround;
 

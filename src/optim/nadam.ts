@@ -19,7 +19,7 @@
  */
 import { type Kernels } from '../wasm/kernels.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from './validate.js';
+import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
 

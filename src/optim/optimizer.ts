@@ -21,7 +21,7 @@ import type { Kernels } from '../wasm/kernels.js';
 import { checkParams, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
 import { fill, missing, type Need, paramStates, planRuns, release, reserve, type Run, type ParamState } from './layout.js';
 import { checkIndices, checkInitialLr, finiteScalar, type LoadableStateDict, parseState, setInitialLr, type StateDict } from './state-dict.js';
-import { checkOptions, type Schema } from './validate.js';
+import { checkKeys, checkOptions, type Schema } from '../validation/index.js';
 
 export type { ParamGroup, ParamState, Run, StateDict };
 export type { LoadableParamState, LoadableStateDict } from './state-dict.js';
@@ -349,7 +349,7 @@ export abstract class Optimizer<O extends object> {
     this.#checkLive('loadStateDict');
     const where = `${this.name}.loadStateDict`;
     if (typeof dict !== 'object' || dict === null) throw new TypeError(`${where}: expected { state, paramGroups }`);
-    for (const k of Object.keys(dict)) if (k !== 'state' && k !== 'paramGroups') throw new TypeError(`${where}: unexpected entry ${JSON.stringify(k)} (expected: state, paramGroups)`);
+    checkKeys(dict, ['state', 'paramGroups'], where, { what: 'entry' });
     const paramGroups: unknown = dict.paramGroups;
     if (!Array.isArray(paramGroups) || paramGroups.length !== this.paramGroups.length) {
       throw new RangeError(`${where}: expected ${this.paramGroups.length} param groups, got ${Array.isArray(paramGroups) ? paramGroups.length : 'none'}`);

@@ -18,7 +18,7 @@
  */
 import { type Kernels } from '../wasm/kernels.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { bool, type Check, nonNegative, pair, positive, type Schema } from './validate.js';
+import { bool, type Check, nonNegative, pair, positive, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
 

@@ -4,6 +4,7 @@
  * its parameters as indices. Buffers are Float32Arrays, or plain number arrays (what a JSON round
  * trip gives); everything is checked before anything changes.
  */
+import { checkKeys } from '../validation/index.js';
 import type { ParamState } from './layout.js';
 
 export type { ParamState };
@@ -106,8 +107,7 @@ export function parseState(state: unknown, spec: StateSpec): Array<ParamState | 
     const entry = s as Record<string, unknown>;
     if (!Number.isInteger(entry.step) || (entry.step as number) < 1) throw new RangeError(`${sw}.step must be an integer >= 1, got ${show(entry.step)}`);
     const names = spec.buffers(spec.groupOf[i]!);
-    const expected = new Set(['step', ...scalarNames, ...names]);
-    for (const k of Object.keys(entry)) if (!expected.has(k)) throw new TypeError(`${sw}: unexpected entry ${JSON.stringify(k)} (expected: ${[...expected].join(', ')})`);
+    checkKeys(entry, ['step', ...scalarNames, ...names], sw, { what: 'entry' });
     for (const k of scalarNames) {
       if (!Object.hasOwn(entry, k)) throw new TypeError(`${sw}.${k} is missing`);
       spec.scalars[k]!(entry[k], `${sw}.${k}`);

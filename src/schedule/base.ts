@@ -20,7 +20,7 @@
  * base lrs, hyperparameters and counters; never the optimizer or functions); restore it with
  * `loadStateDict()`, together with the optimizer's own state (which holds the current lrs).
  */
-import { type Check, type Ctx, cloneJson, finite, int, perGroup, show } from './check.js';
+import { type Check, checkKeys, cloneJson, type Ctx, finite, int, isRecord, perGroup, show } from '../validation/index.js';
 import { type MomentumKey, setMomentum } from './momentum.js';
 
 /** A param group as schedulers see it. */
@@ -131,18 +131,15 @@ export function checkValues(values: readonly unknown[], what: string, where: str
   });
 }
 
-/** Reads a state dict's common shape: a plain object whose `type` is `name`, with known keys only. */
+/**
+ * Reads a state dict's common shape: a plain object whose `type` is `name`, holding exactly the
+ * entries `keys` (own keys; anything else is refused with a "did you mean" hint).
+ */
 export function readDict(dict: unknown, name: string, keys: readonly string[], where: string): Record<string, unknown> {
-  if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
-    throw new TypeError(`${where}: expected a state dict object, got ${show(dict)}`);
-  }
-  const d = dict as Record<string, unknown>;
-  if (d.type !== name) throw new TypeError(`${where}: the state dict is of a ${show(d.type)}, not of a ${name}`);
-  for (const k of Object.keys(d)) {
-    if (k !== 'type' && !keys.includes(k)) throw new TypeError(`${where}: unexpected entry "${k}"`);
-  }
-  for (const k of keys) if (!(k in d)) throw new TypeError(`${where}: missing entry "${k}"`);
-  return d;
+  if (!isRecord(dict)) throw new TypeError(`${where}: expected a state dict object, got ${show(dict)}`);
+  if (dict.type !== name) throw new TypeError(`${where}: the state dict is of a ${show(dict.type)}, not of a ${name}`);
+  checkKeys(dict, ['type', ...keys], where, { what: 'entry', required: keys });
+  return dict;
 }
 
 /** Checks `dict`'s entries named in `spec`; returns a function that copies them onto `target`. */

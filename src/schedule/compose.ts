@@ -4,7 +4,7 @@
  * each multiplying in its own change).
  */
 import { checkGroups, checkOptimizer, LRScheduler, readDict, type SchedulableOptimizer, type SchedulerStateDict, withRollback } from './base.js';
-import { finite, int, list, readOptions, show, type Spec } from './check.js';
+import { finite, int, list, perGroup, readOptions, show, type Spec } from '../validation/index.js';
 import { ReduceLROnPlateau } from './plateau.js';
 
 /** Checks a list of schedulers that all act on `optimizer`; ReduceLROnPlateau is refused. */
@@ -123,7 +123,7 @@ export class SequentialLR extends LRScheduler {
     const d = readDict(dict, this.name, ['lastEpoch', 'milestones', 'lastLr', 'schedulers'], where);
     int(0)(d.lastEpoch, 'lastEpoch', where, this.ctx());
     checkMilestones(d.milestones, this.schedulers.length, where);
-    list(finite)(d.lastLr, 'lastLr', where, this.ctx());
+    perGroup(finite)(d.lastLr, 'lastLr', where, this.ctx());
     const commits = childCommits(this.schedulers, d.schedulers, where);
     const lastLr = [...(d.lastLr as number[])];
     return () => {
@@ -201,7 +201,7 @@ export class ChainedScheduler extends LRScheduler {
   _prepareLoad(dict: unknown, where: string): () => void {
     const d = readDict(dict, this.name, ['lastEpoch', 'lastLr', 'schedulers'], where);
     int(0)(d.lastEpoch, 'lastEpoch', where, this.ctx());
-    list(finite)(d.lastLr, 'lastLr', where, this.ctx());
+    perGroup(finite)(d.lastLr, 'lastLr', where, this.ctx());
     const commits = childCommits(this.schedulers, d.schedulers, where);
     const lastLr = [...(d.lastLr as number[])];
     return () => {

@@ -5,7 +5,7 @@
  * and CosineAnnealingWarmRestarts.
  */
 import { checkGroups, LRScheduler, type SchedulableOptimizer } from './base.js';
-import { type Check, finite, int, num, positive, readOptions, required, type Spec } from './check.js';
+import { type Check, finite, int, num, positive, readOptions, required, type Spec } from '../validation/index.js';
 
 /** Python's `a % b` (the sign of b). */
 const pyMod = (a: number, b: number): number => ((a % b) + b) % b;

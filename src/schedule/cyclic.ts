@@ -21,7 +21,7 @@ import {
   scalarOrPerGroup,
   show,
   type Spec,
-} from './check.js';
+} from '../validation/index.js';
 import { checkMomentumState, cycledKey, momentumKey, setMomentum } from './momentum.js';
 
 export type CyclicMode = 'triangular' | 'triangular2' | 'exp_range';

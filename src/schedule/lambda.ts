@@ -4,7 +4,7 @@
  * not part of `stateDict()`: build the scheduler with the same functions before loading it.
  */
 import { LRScheduler, type SchedulableOptimizer } from './base.js';
-import { func, int, readOptions, required, scalarOrPerGroup, show, type Spec } from './check.js';
+import { func, int, readOptions, required, scalarOrPerGroup, show, type Spec } from '../validation/index.js';
 
 /** A factor as a function of the step index (torch's `lr_lambda`). */
 export type LrLambda = (epoch: number) => number;

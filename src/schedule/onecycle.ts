@@ -19,7 +19,7 @@ import {
   required,
   scalarOrPerGroup,
   type Spec,
-} from './check.js';
+} from '../validation/index.js';
 import { checkMomentumState, cycledKey, momentumKey, setMomentum } from './momentum.js';
 
 /** Options of {@link OneCycleLR}. */

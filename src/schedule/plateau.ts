@@ -13,12 +13,13 @@ import {
   nullable,
   num,
   oneOf,
+  perGroup,
   perGroupValues,
   readOptions,
   scalarOrPerGroup,
   show,
   type Spec,
-} from './check.js';
+} from '../validation/index.js';
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -65,13 +66,15 @@ const FIELDS: Record<string, Check> = {
   thresholdMode: SPEC.thresholdMode,
   cooldown: int(0),
   eps: nonNegative,
+  // One per group; may be shorter when a single minLr was given and groups were added since (a
+  // reduction extends it then). Checked against the group count in _prepareLoad.
   minLrs: list(nonNegative),
   defaultMinLr: nullable(nonNegative),
   best: bestCheck,
   numBadEpochs: int(0),
   cooldownCounter: int(0),
   lastEpoch: int(0),
-  lastLr: list(finite),
+  lastLr: perGroup(finite),
 };
 
 /**
@@ -226,6 +229,7 @@ export class ReduceLROnPlateau implements Scheduler {
     FIELDS.lastEpoch!(d.lastEpoch, 'lastEpoch', where, ctx);
     FIELDS.lastLr!(d.lastLr, 'lastLr', where, ctx);
     const commit = prepareFields(this, d, spec, where, ctx);
+    if (d.defaultMinLr === null) perGroup(nonNegative)(d.minLrs, 'minLrs', where, ctx);
     return () => {
       commit();
       const self = this as { best: number };

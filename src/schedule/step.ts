@@ -5,7 +5,7 @@
  * SequentialLR uses when it switches to it at a milestone.
  */
 import { LRScheduler, type SchedulableOptimizer } from './base.js';
-import { type Check, finite, int, list, nonNegative, num, readOptions, required, type Spec } from './check.js';
+import { type Check, finite, int, list, nonNegative, num, readOptions, required, type Spec } from '../validation/index.js';
 
 const lastEpoch = int(-1);
 

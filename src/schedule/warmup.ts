@@ -4,7 +4,7 @@
  * `SequentialLR([LinearLR(start_factor=f, total_iters=W), CosineAnnealingLR(T_max=T−W, eta_min=minLr)], milestones=[W])`.
  */
 import { LRScheduler, type SchedulableOptimizer, withRollback } from './base.js';
-import { int, nonNegative, num, readOptions, required, type Spec } from './check.js';
+import { int, nonNegative, num, readOptions, required, type Spec } from '../validation/index.js';
 import { SequentialLR } from './compose.js';
 import { CosineAnnealingLR } from './cosine.js';
 import { LinearLR } from './step.js';

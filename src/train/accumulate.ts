@@ -13,6 +13,7 @@
  */
 import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
+import { type Check, checkKeys, checkOptions, int, type Schema, show } from '../validation/index.js';
 import { rangesOf, type Range } from './ranges.js';
 import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
 
@@ -36,6 +37,19 @@ export interface AccumulatorState {
   /** The partial sum per parameter (optimizer order); empty when `microStep` is 0. */
   accumulated: Float32Array[];
 }
+
+/** Micro-steps per optimizer step: an integer in [1, 2^24]. */
+const stepsCheck: Check = (v, name, where) => {
+  if (typeof v !== 'number') throw new TypeError(`${where}: ${name} must be a number, got ${show(v)}`);
+  if (!Number.isInteger(v) || v < 1 || v > 2 ** 24) throw new RangeError(`${where}: ${name} must be an integer in [1, 2^24], got ${show(v)}`);
+};
+
+const reductionCheck: Check = (v, name, where) => {
+  if (v !== 'mean' && v !== 'sum') throw new TypeError(`${where}: ${name} must be "mean" or "sum", got ${show(v)}`);
+};
+
+const OPTIONS: Schema<GradientAccumulationOptions> = { steps: stepsCheck, reduction: reductionCheck };
+const STATE_KEYS = ['steps', 'reduction', 'microStep', 'microSteps', 'optimizerSteps', 'accumulated'];
 
 interface Block {
   range: Range;
@@ -68,14 +82,9 @@ export class GradientAccumulator implements Steppable {
   constructor(optimizer: Steppable, options: GradientAccumulationOptions) {
     const where = 'GradientAccumulator';
     checkSteppable(optimizer, where);
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object with steps`);
-    for (const k of Object.keys(options)) {
-      if (k !== 'steps' && k !== 'reduction') throw new TypeError(`${where}: unknown option "${k}" (known: steps, reduction)`);
-    }
+    checkOptions(options, OPTIONS, where);
     const { steps, reduction = 'mean' } = options;
-    if (typeof steps !== 'number') throw new TypeError(`${where}: steps must be a number, got ${String(steps)}`);
-    if (!Number.isInteger(steps) || steps < 1 || steps > 2 ** 24) throw new RangeError(`${where}: steps must be an integer in [1, 2^24], got ${steps}`);
-    if (reduction !== 'mean' && reduction !== 'sum') throw new TypeError(`${where}: reduction must be "mean" or "sum", got ${JSON.stringify(reduction)}`);
+    stepsCheck(steps, 'steps', where);
     this.optimizer = optimizer;
     this.steps = steps;
     this.reduction = reduction;
@@ -209,14 +218,12 @@ export class GradientAccumulator implements Steppable {
   loadStateDict(state: AccumulatorState): void {
     const where = 'GradientAccumulator.loadStateDict';
     this.#check(where);
-    if (typeof state !== 'object' || state === null) throw new TypeError(`${where}: expected an object`);
+    checkKeys(state, STATE_KEYS, where, { what: 'entry', required: STATE_KEYS });
     if (state.steps !== this.steps || state.reduction !== this.reduction) {
       throw new RangeError(`${where}: state is for steps ${state.steps} / ${String(state.reduction)}, this accumulator has ${this.steps} / ${this.reduction}`);
     }
     const { microStep, microSteps, optimizerSteps, accumulated } = state;
-    for (const [name, v] of Object.entries({ microStep, microSteps, optimizerSteps })) {
-      if (!Number.isInteger(v) || (v as number) < 0) throw new RangeError(`${where}: ${name} must be an integer >= 0, got ${String(v)}`);
-    }
+    for (const name of ['microStep', 'microSteps', 'optimizerSteps'] as const) int(0)(state[name], name, where);
     if (microStep >= this.steps) throw new RangeError(`${where}: microStep must be < ${this.steps}, got ${microStep}`);
     if (!Array.isArray(accumulated)) throw new TypeError(`${where}: accumulated must be an array of Float32Array`);
     const need = microStep === 0 ? 0 : this.#params.length;

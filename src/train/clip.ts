@@ -15,6 +15,7 @@
  */
 import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
+import { bool, type Check, checkOptions, type Schema, show } from '../validation/index.js';
 import { checkParams, rangesOf } from './ranges.js';
 
 const f = Math.fround;
@@ -27,14 +28,6 @@ export interface ClipGradNormOptions {
   normType?: NormType;
   /** Throw a RangeError (and leave the gradients alone) when the total norm is NaN or ±Inf. Default false. */
   errorIfNonfinite?: boolean;
-}
-
-function show(v: unknown): string {
-  try {
-    return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
-  } catch {
-    return String(v);
-  }
 }
 
 function parseNormType(v: unknown, where: string): 1 | 2 | typeof Infinity {
@@ -51,19 +44,15 @@ function checkNonNegative(v: unknown, name: string, where: string): number {
   return v;
 }
 
-function checkOptions(options: unknown, where: string): { p: 1 | 2 | typeof Infinity; errorIfNonfinite: boolean } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-  }
-  for (const k of Object.keys(options)) {
-    if (k !== 'normType' && k !== 'errorIfNonfinite') throw new TypeError(`${where}: unknown option "${k}" (known: normType, errorIfNonfinite)`);
-  }
+const OPTIONS: Schema<ClipGradNormOptions> = {
+  normType: ((v, _name, where) => void parseNormType(v, where)) as Check,
+  errorIfNonfinite: bool,
+};
+
+function readOptions(options: unknown, where: string): { p: 1 | 2 | typeof Infinity; errorIfNonfinite: boolean } {
+  checkOptions(options, OPTIONS, where);
   const o = options as ClipGradNormOptions;
-  const p = parseNormType(o.normType, where);
-  if (o.errorIfNonfinite !== undefined && typeof o.errorIfNonfinite !== 'boolean') {
-    throw new TypeError(`${where}: errorIfNonfinite must be a boolean, got ${show(o.errorIfNonfinite)}`);
-  }
-  return { p, errorIfNonfinite: o.errorIfNonfinite ?? false };
+  return { p: parseNormType(o.normType, where), errorIfNonfinite: o.errorIfNonfinite ?? false };
 }
 
 /** Total p-norm of the gradients of `list`, as a float32 number, from the reduction kernels. */
@@ -140,7 +129,7 @@ export function clipGradNorm(
 ): number {
   const where = 'clipGradNorm';
   const max = checkNonNegative(maxNorm, 'maxNorm', where);
-  const { p, errorIfNonfinite } = checkOptions(options, where);
+  const { p, errorIfNonfinite } = readOptions(options, where);
   const { list, engine } = checkParams(params, where);
   if (!engine) return 0;
   const total = totalNorm(engine, list, p);

@@ -12,6 +12,7 @@
  */
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
+import { bool, checkKeys, checkOptions, float32Array, int, type Schema, unitClosed } from '../validation/index.js';
 import { checkParams, mergeMoves, type Move, rangesOf, type Range } from './ranges.js';
 
 const f = Math.fround;
@@ -31,6 +32,9 @@ export interface EMAState {
   /** The averaged values per parameter, in the order the EMA was given them. */
   shadow: Float32Array[];
 }
+
+const OPTIONS: Schema<EMAOptions> = { decay: unitClosed, warmup: bool };
+const STATE_KEYS = ['decay', 'warmup', 'numUpdates', 'shadow'];
 
 interface Block {
   range: Range;
@@ -61,14 +65,8 @@ export class EMA {
     const where = 'EMA';
     const { list, engine } = checkParams(params, where);
     if (!engine) throw new TypeError(`${where}: params must hold at least one parameter`);
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
-    for (const k of Object.keys(options)) {
-      if (k !== 'decay' && k !== 'warmup') throw new TypeError(`${where}: unknown option "${k}" (known: decay, warmup)`);
-    }
+    checkOptions(options, OPTIONS, where);
     const { decay = 0.999, warmup = false } = options;
-    if (typeof decay !== 'number') throw new TypeError(`${where}: decay must be a number, got ${String(decay)}`);
-    if (!(decay >= 0 && decay <= 1)) throw new RangeError(`${where}: decay must be in [0, 1], got ${decay}`);
-    if (typeof warmup !== 'boolean') throw new TypeError(`${where}: warmup must be a boolean, got ${String(warmup)}`);
     this.engine = engine;
     this.params = Object.freeze(list);
     this.decay = decay;
@@ -202,19 +200,14 @@ export class EMA {
     const where = 'EMA.loadStateDict';
     this.#live(where);
     this.#notSwapped(where);
-    if (typeof state !== 'object' || state === null) throw new TypeError(`${where}: expected an object`);
-    if (!Number.isInteger(state.numUpdates) || state.numUpdates < 0) {
-      throw new RangeError(`${where}: numUpdates must be an integer >= 0, got ${String(state.numUpdates)}`);
-    }
+    checkKeys(state, STATE_KEYS, where, { what: 'entry', required: STATE_KEYS });
+    unitClosed(state.decay, 'decay', where);
+    bool(state.warmup, 'warmup', where);
+    int(0)(state.numUpdates, 'numUpdates', where);
     if (!Array.isArray(state.shadow) || state.shadow.length !== this.params.length) {
       throw new RangeError(`${where}: shadow must hold ${this.params.length} arrays`);
     }
-    state.shadow.forEach((s, i) => {
-      if (!(s instanceof Float32Array)) throw new TypeError(`${where}: shadow[${i}] must be a Float32Array`);
-      if (s.length !== this.params[i]!.length) {
-        throw new RangeError(`${where}: shadow[${i}] has ${s.length} elements, the parameter has ${this.params[i]!.length}`);
-      }
-    });
+    state.shadow.forEach((s, i) => float32Array(this.params[i]!.length)(s, `shadow[${i}]`, where));
     const f32 = this.engine.heap.f32;
     this.params.forEach((p, i) => {
       const at = this.#slots.get(p);

@@ -11,6 +11,7 @@
  */
 import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
+import { type Check, checkKeys, checkOptions, int, type Schema, show } from '../validation/index.js';
 import { rangesOf, type Range } from './ranges.js';
 import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
 
@@ -28,6 +29,15 @@ export interface NonFiniteGuardState {
   consecutiveSkips: number;
   appliedSteps: number;
 }
+
+/** An integer >= 0, or Infinity. */
+const countOrInfinity: Check = (v, name, where) => {
+  if (typeof v !== 'number') throw new TypeError(`${where}: ${name} must be a number, got ${show(v)}`);
+  if (!(v === Infinity || (Number.isInteger(v) && v >= 0))) throw new RangeError(`${where}: ${name} must be an integer >= 0 or Infinity, got ${show(v)}`);
+};
+
+const OPTIONS: Schema<NonFiniteGuardOptions> = { maxConsecutiveSkips: countOrInfinity };
+const STATE_KEYS = ['skippedSteps', 'consecutiveSkips', 'appliedSteps'];
 
 /**
  * Wraps an optimizer so that steps whose gradients hold NaN or ±Inf are skipped.
@@ -53,15 +63,8 @@ export class NonFiniteGuard implements Steppable {
   constructor(optimizer: Steppable, options: NonFiniteGuardOptions = {}) {
     const where = 'NonFiniteGuard';
     checkSteppable(optimizer, where);
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
-    for (const k of Object.keys(options)) {
-      if (k !== 'maxConsecutiveSkips') throw new TypeError(`${where}: unknown option "${k}" (known: maxConsecutiveSkips)`);
-    }
+    checkOptions(options, OPTIONS, where);
     const max = options.maxConsecutiveSkips ?? Infinity;
-    if (typeof max !== 'number') throw new TypeError(`${where}: maxConsecutiveSkips must be a number, got ${String(max)}`);
-    if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) {
-      throw new RangeError(`${where}: maxConsecutiveSkips must be an integer >= 0 or Infinity, got ${max}`);
-    }
     this.optimizer = optimizer;
     this.maxConsecutiveSkips = max;
     this.#sync(where);
@@ -165,11 +168,8 @@ export class NonFiniteGuard implements Steppable {
   /** Restores {@link NonFiniteGuard.stateDict}; checked before anything changes. */
   loadStateDict(state: NonFiniteGuardState): void {
     const where = 'NonFiniteGuard.loadStateDict';
-    if (typeof state !== 'object' || state === null) throw new TypeError(`${where}: expected an object`);
-    for (const k of ['skippedSteps', 'consecutiveSkips', 'appliedSteps'] as const) {
-      const v = state[k];
-      if (!Number.isInteger(v) || v < 0) throw new RangeError(`${where}: ${k} must be an integer >= 0, got ${String(v)}`);
-    }
+    checkKeys(state, STATE_KEYS, where, { what: 'entry', required: STATE_KEYS });
+    for (const k of STATE_KEYS) int(0)(state[k], k, where);
     if (state.consecutiveSkips > state.skippedSteps) throw new RangeError(`${where}: consecutiveSkips cannot exceed skippedSteps`);
     this.#skipped = state.skippedSteps;
     this.#consecutive = state.consecutiveSkips;
