@@ -1,5 +1,5 @@
 /** The playground page: wires the controls to the trajectory runner, drawing and benchmark. */
-import { createEngine, OPTIMIZERS } from 'wasm-optim';
+import { createEngine, registrations } from 'wasm-optim';
 import { liveBenchmark } from './bench-panel.js';
 import { COLORS, drawLandscape, drawLosses, drawPaths } from './draw.js';
 import { FUNCTIONS } from './functions.js';
@@ -7,8 +7,9 @@ import { defaultOptions, runTrajectories, type Trajectory } from './playground.j
 import { setupTraining } from './train-panel.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const SHOWN = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'radam', 'rprop', 'lion', 'lamb', 'adabelief'].filter((n) => n in OPTIMIZERS);
-const CHECKED = new Set(['sgd', 'adam', 'rmsprop', 'adagrad', 'lion']);
+// Every registered optimizer; the ones whose registration asks for it start checked.
+const SHOWN = registrations().map((r) => r.key);
+const CHECKED = new Set(registrations().filter((r) => r.playground.checked).map((r) => r.key));
 
 declare global {
   interface Window {
@@ -75,7 +76,7 @@ $('bench').addEventListener('click', async () => {
   const body = $('bench-table').querySelector('tbody')!;
   body.innerHTML = '';
   $<HTMLButtonElement>('bench').disabled = true;
-  await liveBenchmark(['adam', 'sgd', 'rmsprop', 'lion'].filter((n) => n in OPTIMIZERS), 1 << 20, 9, (r) => {
+  await liveBenchmark(['adam', 'sgd', 'rmsprop', 'lion'].filter((n) => SHOWN.includes(n)), 1 << 20, 9, (r) => {
     const m = r.msPerStep;
     body.insertAdjacentHTML('beforeend', `<tr><td>${r.optimizer}</td><td>${m.simd.toFixed(2)}</td><td>${m.scalar.toFixed(2)}</td><td>${m.js.toFixed(2)}</td><td>${(m.js / m.simd).toFixed(1)}×</td></tr>`);
   });

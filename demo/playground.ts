@@ -3,7 +3,7 @@
  * two-element parameter in one engine, and every step writes the analytic gradient into the
  * parameter's grad view and calls `step()` — the same loop a training script runs.
  */
-import { type Engine, OPTIMIZERS, type OptimizerName } from 'wasm-optim';
+import { type Engine, OPTIMIZERS, type OptimizerName, registrations } from 'wasm-optim';
 import type { TestFunction } from './functions.js';
 
 export interface Trajectory {
@@ -12,20 +12,12 @@ export interface Trajectory {
   losses: number[];
 }
 
-/** Optimizers whose step size does not scale with the gradient. */
-const ADAPTIVE = new Set(['adam', 'adamw', 'adagrad', 'rmsprop', 'adamax', 'nadam', 'radam', 'lion', 'lamb', 'adabelief', 'adadelta', 'rprop']);
-
-/** Default options for `name` on `fn` (momentum methods get momentum 0.9). */
+/** Default options for `name` on `fn`, from the optimizer's registration (its playground entry). */
 export function defaultOptions(name: string, fn: TestFunction): Record<string, unknown> {
-  const lr = ADAPTIVE.has(name) ? fn.lr.adaptive : fn.lr.plain;
-  if (name === 'adadelta') return { lr: 1 };
-  // RAdam's first steps are un-normalised momentum steps: use the plain rate there.
-  if (name === 'radam') return { lr: fn.lr.plain * 5 };
-  if (name === 'lion') return { lr: lr / 5, weightDecay: 0 };
-  if (name === 'lamb') return { lr };
-  if (name === 'adamw') return { lr, weightDecay: 0 };
-  if (name === 'sgd') return { lr, momentum: 0.9 };
-  return { lr };
+  const reg = registrations().find((r) => r.key === name);
+  if (!reg) return { lr: fn.lr.adaptive };
+  const { rate, scale = 1, options = {} } = reg.playground;
+  return { lr: (rate === 'adaptive' ? fn.lr.adaptive : fn.lr.plain) * scale, ...options };
 }
 
 export function runTrajectories(

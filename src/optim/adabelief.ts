@@ -17,6 +17,7 @@
  */
 import { type Kernels } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -47,6 +48,13 @@ const DEFAULTS: AdaBeliefOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-16, 
  * opt.step();
  */
 export class AdaBelief extends Optimizer<AdaBeliefOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<AdaBeliefOptions, 'adabelief'> = {
+    key: 'adabelief',
+    optionSets: [{ lr: 1e-2 }, { lr: 1e-2, betas: [0.8, 0.99], eps: 1e-8, maximize: true }],
+    playground: { rate: 'adaptive' },
+  };
+
   constructor(params: ParamsInput<AdaBeliefOptions>, options?: Partial<AdaBeliefOptions>) {
     super(params, options, { name: 'AdaBelief', defaults: DEFAULTS, schema: SCHEMA });
   }

@@ -13,6 +13,7 @@
  * State: `square_avg` (v), `acc_delta` (u); both start at 0.
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema, unitClosed } from '../validation/index.js';
 
@@ -50,6 +51,13 @@ const DEFAULTS: AdadeltaOptions = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, 
  * opt.step();
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<AdadeltaOptions, 'adadelta'> = {
+    key: 'adadelta',
+    optionSets: [{ lr: 1 }, { lr: 0.5, rho: 0.8, weightDecay: 0.01, maximize: true }],
+    playground: { rate: 'adaptive', options: { lr: 1 } },
+  };
+
   constructor(params: ParamsInput<AdadeltaOptions>, options?: Partial<AdadeltaOptions>) {
     super(params, options, { name: 'Adadelta', defaults: DEFAULTS, schema: SCHEMA });
   }

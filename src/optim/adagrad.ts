@@ -13,6 +13,7 @@
  * State: `sum` (s).
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -62,6 +63,13 @@ const DEFAULTS: AdagradOptions = {
  * opt.step();
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<AdagradOptions, 'adagrad'> = {
+    key: 'adagrad',
+    optionSets: [{ lr: 0.1 }, { lr: 0.1, lrDecay: 0.05, initialAccumulatorValue: 0.1, weightDecay: 0.01, eps: 1e-6, maximize: true }],
+    playground: { rate: 'adaptive', checked: true },
+  };
+
   constructor(params: ParamsInput<AdagradOptions>, options?: Partial<AdagradOptions>) {
     super(params, options, { name: 'Adagrad', defaults: DEFAULTS, schema: SCHEMA });
   }

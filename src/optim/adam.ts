@@ -14,6 +14,7 @@
  * State: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (amsgrad).
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -36,7 +37,7 @@ export interface AdamOptions {
   decoupledWeightDecay: boolean;
 }
 
-export const ADAM_SCHEMA: Schema<AdamOptions> = {
+const ADAM_SCHEMA: Schema<AdamOptions> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -46,7 +47,7 @@ export const ADAM_SCHEMA: Schema<AdamOptions> = {
   decoupledWeightDecay: bool,
 };
 
-export const ADAM_DEFAULTS: AdamOptions = {
+const ADAM_DEFAULTS: AdamOptions = {
   lr: 1e-3,
   betas: [0.9, 0.999],
   eps: 1e-8,
@@ -66,6 +67,18 @@ export const ADAM_DEFAULTS: AdamOptions = {
  * opt.step();
  */
 export class Adam extends Optimizer<AdamOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<AdamOptions, 'adam' | 'adamw'> = {
+    key: 'adam',
+    optionSets: [
+      { lr: 1e-3 },
+      { lr: 0.02, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, maximize: true },
+      { lr: 0.01, amsgrad: true },
+      { lr: 0.01, amsgrad: true, weightDecay: 0.05, decoupledWeightDecay: true },
+    ],
+    playground: { rate: 'adaptive', checked: true },
+  };
+
   constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>, name = 'Adam', defaults = ADAM_DEFAULTS) {
     super(params, options, { name, defaults, schema: ADAM_SCHEMA });
   }
@@ -101,6 +114,13 @@ export class Adam extends Optimizer<AdamOptions> {
  * const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.05 });
  */
 export class AdamW extends Adam {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static override readonly registration: Registration<AdamOptions, 'adamw'> = {
+    key: 'adamw',
+    optionSets: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.1, amsgrad: true, maximize: true }],
+    playground: { rate: 'adaptive', options: { weightDecay: 0 } },
+  };
+
   constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
     super(params, options, 'AdamW', { ...ADAM_DEFAULTS, weightDecay: 1e-2, decoupledWeightDecay: true });
   }

@@ -13,6 +13,7 @@
  * State: `exp_avg` (m), `exp_inf` (u); both start at 0.
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -49,6 +50,13 @@ const DEFAULTS: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weig
  * opt.step();
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<AdamaxOptions, 'adamax'> = {
+    key: 'adamax',
+    optionSets: [{ lr: 0.002 }, { lr: 0.01, betas: [0.8, 0.99], weightDecay: 0.1, maximize: true }],
+    playground: { rate: 'adaptive' },
+  };
+
   constructor(params: ParamsInput<AdamaxOptions>, options?: Partial<AdamaxOptions>) {
     super(params, options, { name: 'Adamax', defaults: DEFAULTS, schema: SCHEMA });
   }

@@ -19,6 +19,7 @@
 import { SCRATCH_OFFSET } from '../engine.js';
 import { type Kernels } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -63,6 +64,13 @@ const norm = (sumSq: number): number => f(Math.sqrt(f(sumSq)));
  * opt.step();
  */
 export class Lamb extends Optimizer<LambOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<LambOptions, 'lamb'> = {
+    key: 'lamb',
+    optionSets: [{ lr: 1e-2 }, { lr: 1e-2, weightDecay: 0.01, epsRoot: 1e-8, maximize: true }],
+    playground: { rate: 'adaptive' },
+  };
+
   constructor(params: ParamsInput<LambOptions>, options?: Partial<LambOptions>) {
     super(params, options, { name: 'Lamb', defaults: DEFAULTS, schema: SCHEMA });
   }

@@ -16,6 +16,7 @@
  * State: `exp_avg` (m).
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -46,6 +47,13 @@ const DEFAULTS: LionOptions = { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 1e-3,
  * opt.step();
  */
 export class Lion extends Optimizer<LionOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<LionOptions, 'lion'> = {
+    key: 'lion',
+    optionSets: [{ lr: 1e-3 }, { lr: 3e-3, betas: [0.95, 0.98], weightDecay: 0.1, maximize: true }],
+    playground: { rate: 'adaptive', scale: 0.2, options: { weightDecay: 0 }, checked: true },
+  };
+
   constructor(params: ParamsInput<LionOptions>, options?: Partial<LionOptions>) {
     super(params, options, { name: 'Lion', defaults: DEFAULTS, schema: SCHEMA });
   }

@@ -18,6 +18,7 @@
  * State: `exp_avg` (m), `exp_avg_sq` (v), scalar `mu_product` (Π).
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -70,6 +71,17 @@ const DEFAULTS: NAdamOptions = {
  * opt.step();
  */
 export class NAdam extends Optimizer<NAdamOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<NAdamOptions, 'nadam'> = {
+    key: 'nadam',
+    optionSets: [
+      { lr: 0.002 },
+      { lr: 0.01, weightDecay: 0.1, momentumDecay: 0.006, maximize: true },
+      { lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true },
+    ],
+    playground: { rate: 'adaptive' },
+  };
+
   constructor(params: ParamsInput<NAdamOptions>, options?: Partial<NAdamOptions>) {
     super(params, options, { name: 'NAdam', defaults: DEFAULTS, schema: SCHEMA });
   }

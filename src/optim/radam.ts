@@ -18,6 +18,7 @@
  * maximize false. State: `exp_avg` (m), `exp_avg_sq` (v).
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -82,6 +83,14 @@ export function radamStepScale(lr: number, beta1: number, beta2: number, t: numb
  * opt.step();
  */
 export class RAdam extends Optimizer<RAdamOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<RAdamOptions, 'radam'> = {
+    key: 'radam',
+    optionSets: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true, maximize: true }, { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.1 }],
+    // Its first steps are un-normalised momentum steps: the plain rate suits them.
+    playground: { rate: 'plain', scale: 5 },
+  };
+
   constructor(params: ParamsInput<RAdamOptions>, options?: Partial<RAdamOptions>) {
     super(params, options, { name: 'RAdam', defaults: DEFAULTS, schema: SCHEMA });
   }

@@ -1,34 +1,34 @@
 /**
  * Every optimizer by the lower-case name its reference library uses (`torch.optim.<Name>` or
- * `optax.<name>`).
+ * `optax.<name>`), collected from the classes exported by `./index.ts` that carry a static
+ * `registration`.
  */
-import { Adam, AdamW } from './adam.js';
-import { SGD } from './sgd.js';
-import { Lion } from './lion.js';
-import { Lamb } from './lamb.js';
-import { AdaBelief } from './adabelief.js';
-import { Adagrad } from './adagrad.js';
-import { RMSprop } from './rmsprop.js';
-import { Adadelta } from './adadelta.js';
-import { Adamax } from './adamax.js';
-import { NAdam } from './nadam.js';
-import { RAdam } from './radam.js';
-import { Rprop } from './rprop.js';
+import * as all from './index.js';
+import type { Registration } from './registration.js';
 
-export const OPTIMIZERS = {
-  sgd: SGD,
-  adam: Adam,
-  adamw: AdamW,
-  lion: Lion,
-  lamb: Lamb,
-  adabelief: AdaBelief,
-  adagrad: Adagrad,
-  rmsprop: RMSprop,
-  adadelta: Adadelta,
-  adamax: Adamax,
-  nadam: NAdam,
-  radam: RAdam,
-  rprop: Rprop,
-} as const;
+export type { Registration };
 
-export type OptimizerName = keyof typeof OPTIMIZERS;
+type All = typeof all;
+type KeyOf<C> = C extends { readonly registration: { readonly key: infer K extends string } } ? K : never;
+
+/** The registry's type: each key to its class. */
+export type OptimizerRegistry = { readonly [E in keyof All as KeyOf<All[E]>]: All[E] };
+export type OptimizerName = keyof OptimizerRegistry;
+
+function collect(): OptimizerRegistry {
+  const out: Record<string, unknown> = {};
+  for (const value of Object.values(all)) {
+    if (typeof value !== 'function' || !Object.hasOwn(value, 'registration')) continue;
+    const { key } = (value as unknown as { registration: Registration<unknown> }).registration;
+    if (Object.hasOwn(out, key)) throw new Error(`wasm-optim: two optimizers registered as "${key}"`);
+    out[key] = value;
+  }
+  return Object.freeze(out) as OptimizerRegistry;
+}
+
+export const OPTIMIZERS: OptimizerRegistry = collect();
+
+/** The registration of every optimizer, by key. */
+export function registrations(): Array<Registration<Record<string, unknown>>> {
+  return Object.values(OPTIMIZERS).map((C) => (C as unknown as { registration: Registration<Record<string, unknown>> }).registration);
+}

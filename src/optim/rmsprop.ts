@@ -16,6 +16,7 @@
  * start at 0.
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -67,6 +68,18 @@ const DEFAULTS: RMSpropOptions = {
  * opt.step();
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<RMSpropOptions, 'rmsprop'> = {
+    key: 'rmsprop',
+    optionSets: [
+      { lr: 0.01 },
+      { lr: 0.01, centered: true },
+      { lr: 0.01, momentum: 0.9, maximize: true },
+      { lr: 0.01, alpha: 0.9, centered: true, momentum: 0.5, weightDecay: 0.01 },
+    ],
+    playground: { rate: 'adaptive', checked: true },
+  };
+
   constructor(params: ParamsInput<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
     super(params, options, { name: 'RMSprop', defaults: DEFAULTS, schema: SCHEMA });
   }

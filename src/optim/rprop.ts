@@ -17,6 +17,7 @@
  * maximize false. State: `prev`, `step_size` (s).
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, type Check, nonNegative, pair, positive, type Schema } from '../validation/index.js';
 
@@ -63,6 +64,13 @@ const DEFAULTS: RpropOptions = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 5
  * opt.step();
  */
 export class Rprop extends Optimizer<RpropOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<RpropOptions, 'rprop'> = {
+    key: 'rprop',
+    optionSets: [{ lr: 0.01 }, { lr: 0.05, etas: [0.3, 1.5], stepSizes: [1e-5, 1], maximize: true }],
+    playground: { rate: 'adaptive' },
+  };
+
   constructor(params: ParamsInput<RpropOptions>, options?: Partial<RpropOptions>) {
     super(params, options, { name: 'Rprop', defaults: DEFAULTS, schema: SCHEMA });
   }

@@ -13,6 +13,7 @@
  * State: `momentum_buffer` (b), only when μ ≠ 0.
  */
 import { type Kernels } from '../wasm/kernels.js';
+import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -52,6 +53,20 @@ const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay:
  * opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
+  /** The registry key, the option sets the contract tests run, and the playground's settings. */
+  static readonly registration: Registration<SGDOptions, 'sgd'> = {
+    key: 'sgd',
+    optionSets: [
+      { lr: 0.1 },
+      { lr: 0.05, weightDecay: 0.1, maximize: true },
+      { lr: 0.05, momentum: 0.9 },
+      { lr: 0.05, momentum: 0.9, dampening: 0.5, weightDecay: 0.01 },
+      { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0.01, maximize: true },
+    ],
+    bench: [{ name: 'sgd-momentum', options: { lr: 1e-2, momentum: 0.9 } }],
+    playground: { rate: 'plain', options: { momentum: 0.9 }, checked: true },
+  };
+
   constructor(params: ParamsInput<SGDOptions>, options?: Partial<SGDOptions>) {
     super(params, options, { name: 'SGD', defaults: DEFAULTS, schema: SCHEMA });
   }

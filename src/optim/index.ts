@@ -1,0 +1,14 @@
+// Every optimizer: one line per optimizer file. The registry and the package exports derive from
+// this list (each optimizer class carries its own static `registration`).
+export * from './adam.js';
+export * from './sgd.js';
+export * from './lion.js';
+export * from './lamb.js';
+export * from './adabelief.js';
+export * from './adagrad.js';
+export * from './rmsprop.js';
+export * from './adadelta.js';
+export * from './adamax.js';
+export * from './nadam.js';
+export * from './radam.js';
+export * from './rprop.js';

@@ -1,0 +1,23 @@
+/**
+ * What an optimizer declares about itself, once, as a static `registration` on its class. The
+ * registry (`OPTIMIZERS`), the package exports, the benchmark cases, the playground's list and
+ * the contract tests all derive from it, so adding an optimizer touches no list elsewhere.
+ */
+export interface Registration<O, K extends string = string> {
+  /** Registry key: the lower-case name in torch.optim or optax (`'adamw'`, `'sgd'`). */
+  readonly key: K;
+  /**
+   * Option sets that together reach every kernel and every option branch. The contract tests
+   * run each on every backend (parity, maximize, live edits, bad options, state round trips,
+   * threads, checkpoints); an optimizer without any fails them.
+   */
+  readonly optionSets: ReadonlyArray<Partial<O>>;
+  /** Benchmark cases (default: one case named `key` with the defaults). */
+  readonly bench?: ReadonlyArray<{ readonly name: string; readonly options: Partial<O> }>;
+  /**
+   * The playground: which of a test function's two learning rates suits it (`'adaptive'` for
+   * methods whose step does not scale with the gradient, `'plain'` otherwise), a factor on it,
+   * and options it needs there.
+   */
+  readonly playground: { readonly rate: 'adaptive' | 'plain'; readonly scale?: number; readonly options?: Partial<O>; readonly checked?: boolean };
+}
