@@ -20,7 +20,7 @@ import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { checkParams, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
 import { fill, missing, type Need, paramStates, planRuns, release, reserve, type Run, type ParamState } from './layout.js';
-import { checkIndices, checkInitialLr, finiteScalar, type LoadableStateDict, parseState, setInitialLr, type StateDict } from './state-dict.js';
+import { checkIndices, checkInitialLr, finiteScalar, type LoadableStateDict, parseState, savedGroups, setInitialLr, type StateDict } from './state-dict.js';
 import { checkKeys, checkOptions, type Schema } from '../validation/index.js';
 
 export type { ParamGroup, ParamState, Run, StateDict };
@@ -41,10 +41,6 @@ interface Plan<O> {
   pairs: Pairs;
   /** A plain copy of the group's validated hyperparameters: what the kernels are given. */
   options: ParamGroup<O>;
-}
-
-function isThenable(x: unknown): boolean {
-  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }
 
 export abstract class Optimizer<O extends object> {
@@ -244,7 +240,7 @@ export abstract class Optimizer<O extends object> {
     if (closure !== undefined) {
       if (typeof closure !== 'function') throw new TypeError(`${this.name}.step: closure must be a function`);
       loss = closure();
-      if (isThenable(loss)) {
+      if ((typeof loss === 'object' || typeof loss === 'function') && typeof (loss as { then?: unknown } | null)?.then === 'function') {
         throw new TypeError(
           `${this.name}.step: the closure returned a Promise; step() is synchronous. Await the loss and gradients first, then call step() (without a closure)`,
         );
@@ -328,16 +324,7 @@ export abstract class Optimizer<O extends object> {
         index++;
       }
     }
-    index = 0;
-    const paramGroups = this.paramGroups.map((g) => {
-      const { params, ...opts } = g;
-      const copy = JSON.parse(JSON.stringify(opts)) as Omit<O, 'params'> & { params: number[]; initialLr?: number };
-      const initialLr = (g as { initialLr?: unknown }).initialLr;
-      if (typeof initialLr === 'number') copy.initialLr = initialLr;
-      copy.params = params.map(() => index++);
-      return copy;
-    });
-    return { state, paramGroups };
+    return { state, paramGroups: savedGroups(this.paramGroups.map(targetOf)) as StateDict<O>['paramGroups'] };
   }
 
   /**
@@ -378,21 +365,14 @@ export abstract class Optimizer<O extends object> {
     const scalars: Record<string, (v: unknown, what: string) => void> = {};
     for (const name of Object.keys(this.scalarState())) scalars[name] = (v, what) => this.checkScalarState(name, v, what);
     const loaded = parseState(dict.state, { where, lengths, groupOf, buffers: (gi) => this.bufferNames(newGroups[gi]!), scalars });
-    let at = 0;
-    const states = newGroups.map((g) => {
-      const mine = loaded.slice(at, at + g.params.length);
-      at += g.params.length;
-      return mine;
-    });
+    const states = newGroups.map((_, gi) => loaded.filter((_s, i) => groupOf[i] === gi));
     // Valid: reserve the new state (all or nothing), then swap.
     const plans = this.#newPlans(newGroups, states, where);
     for (const plan of this.#plans) release(this.engine, plan.runs);
     newGroups.forEach((g, gi) => {
-      if (initialLrs[gi] !== undefined) setInitialLr(g, initialLrs[gi]!);
-      else {
-        const kept = (this.paramGroups[gi] as { initialLr?: unknown }).initialLr;
-        if (typeof kept === 'number') setInitialLr(g, kept);
-      }
+      // The saved initialLr, else the one a scheduler gave the group being replaced.
+      const lr = initialLrs[gi] ?? (this.paramGroups[gi] as { initialLr?: unknown }).initialLr;
+      if (typeof lr === 'number') setInitialLr(g, lr);
       this.paramGroups[gi] = g;
     });
     this.#plans = plans;

@@ -141,3 +141,19 @@ export function checkInitialLr(v: unknown, where: string): void {
 export function setInitialLr(group: object, value: number): void {
   Object.defineProperty(group, 'initialLr', { value, writable: true, configurable: true, enumerable: false });
 }
+
+/**
+ * Each group's hyperparameters (as JSON gives them back) with its parameters as indices across
+ * groups, and its `initialLr` where a scheduler set one.
+ */
+export function savedGroups<O extends { params: readonly unknown[] }>(groups: readonly O[]): StateDict<Omit<O, 'params'>>['paramGroups'] {
+  let index = 0;
+  return groups.map((g) => {
+    const { params, ...opts } = g;
+    const copy = JSON.parse(JSON.stringify(opts)) as Omit<O, 'params'> & { params: number[]; initialLr?: number };
+    const initialLr = (g as { initialLr?: unknown }).initialLr;
+    if (typeof initialLr === 'number') copy.initialLr = initialLr;
+    copy.params = params.map(() => index++);
+    return copy;
+  });
+}
