@@ -53,7 +53,8 @@ import { expf, expv, hsum, logf, logv } from './fmath';
   return s;
 }
 
-export function mse_loss_f32_simd(pred: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
+export function mse_loss_f32(pred: usize, target: usize, grad: usize, n: i32, params: usize): f64 {
+  const scale = load<f32>(params);
   if (!ASC_FEATURE_SIMD) return mseScalar(pred, target, grad, 0, n, scale);
   const vs = f32x4.splat(scale);
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
@@ -72,10 +73,6 @@ export function mse_loss_f32_simd(pred: usize, target: usize, grad: usize, n: i3
     s += mseOne(pred + o, target + o, grad + o, scale);
   }
   return s;
-}
-
-export function mse_loss_f32_scalar(pred: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
-  return mseScalar(pred, target, grad, 0, n, scale);
 }
 
 // @ts-ignore: decorator
@@ -108,7 +105,8 @@ export function mse_loss_f32_scalar(pred: usize, target: usize, grad: usize, n: 
   return s;
 }
 
-export function bce_logits_loss_f32_simd(logits: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
+export function bce_logits_loss_f32(logits: usize, target: usize, grad: usize, n: i32, params: usize): f64 {
+  const scale = load<f32>(params);
   if (!ASC_FEATURE_SIMD) return bceScalar(logits, target, grad, n, scale);
   const vs = f32x4.splat(scale), one = f32x4.splat(1.0), zero = f32x4.splat(0);
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
@@ -130,10 +128,6 @@ export function bce_logits_loss_f32_simd(logits: usize, target: usize, grad: usi
     s += bceOne(logits + o, target + o, grad + o, scale);
   }
   return s;
-}
-
-export function bce_logits_loss_f32_scalar(logits: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
-  return bceScalar(logits, target, grad, n, scale);
 }
 
 // One row of softmax cross-entropy; `simd` selects the v128 loops (then [0, c & ~3) is vectorised).
@@ -220,7 +214,10 @@ export function bce_logits_loss_f32_scalar(logits: usize, target: usize, grad: u
   return <f64>term;
 }
 
-export function softmax_ce_loss_f32_simd(logits: usize, target: usize, grad: usize, rows: i32, cols: i32, scale: f32): f64 {
+export function softmax_ce_loss_f32(
+  logits: usize, target: usize, grad: usize, rows: i32, cols: i32, params: usize,
+): f64 {
+  const scale = load<f32>(params);
   let total: f64 = 0;
   const rs = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
@@ -230,12 +227,3 @@ export function softmax_ce_loss_f32_simd(logits: usize, target: usize, grad: usi
   return total;
 }
 
-export function softmax_ce_loss_f32_scalar(logits: usize, target: usize, grad: usize, rows: i32, cols: i32, scale: f32): f64 {
-  let total: f64 = 0;
-  const rs = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * rs;
-    total += softmaxRow(logits + o, target + o, grad + o, cols, scale, false);
-  }
-  return total;
-}

@@ -93,16 +93,11 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
   }
 }
 
-export function nadam_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
-): void {
+export function nadam_f32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), decay = load<f32>(params, 8);
+  const w1 = load<f32>(params, 12), b2 = load<f32>(params, 16), omb2 = load<f32>(params, 20);
+  const invBc2 = load<f32>(params, 24), eps = load<f32>(params, 28), c1 = load<f32>(params, 32);
+  const c2 = load<f32>(params, 36);
   nadamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, invBc2, eps, c1, c2, true);
 }
 
-export function nadam_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
-): void {
-  nadamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, invBc2, eps, c1, c2, false);
-}

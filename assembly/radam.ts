@@ -86,30 +86,19 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
   }
 }
 
-export function radam_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32,
-): void {
+export function radam_f32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), decay = load<f32>(params, 8);
+  const w1 = load<f32>(params, 12), b2 = load<f32>(params, 16), omb2 = load<f32>(params, 20);
+  const negStep = load<f32>(params, 24), eps = load<f32>(params, 28);
   radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, eps, true, true);
 }
 
-export function radam_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32,
+export function radam_unrectified_f32(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize,
 ): void {
-  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, eps, true, false);
-}
-
-export function radam_unrectified_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32,
-): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), decay = load<f32>(params, 8);
+  const w1 = load<f32>(params, 12), b2 = load<f32>(params, 16), omb2 = load<f32>(params, 20);
+  const negStep = load<f32>(params, 24);
   radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, 0, false, true);
 }
 
-export function radam_unrectified_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32,
-): void {
-  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, 0, false, false);
-}

@@ -75,12 +75,8 @@
 }
 
 /** Σ x[i]² in float64. */
-export function sum_squares_f32_simd(x: usize, n: i32): f64 {
+export function sum_squares_f32(x: usize, n: i32): f64 {
   return sumSquares(x, n, true);
-}
-
-export function sum_squares_f32_scalar(x: usize, n: i32): f64 {
-  return sumSquares(x, n, false);
 }
 
 // @ts-ignore: decorator
@@ -118,12 +114,8 @@ export function sum_squares_f32_scalar(x: usize, n: i32): f64 {
 }
 
 /** Σ |x[i]| in float64. */
-export function sum_abs_f32_simd(x: usize, n: i32): f64 {
+export function sum_abs_f32(x: usize, n: i32): f64 {
   return sumAbs(x, n, true);
-}
-
-export function sum_abs_f32_scalar(x: usize, n: i32): f64 {
-  return sumAbs(x, n, false);
 }
 
 // max |x| on the bit patterns: with the sign bit cleared, a float32's bits order like its
@@ -149,12 +141,8 @@ const ABS_MASK: u32 = 0x7fffffff;
 }
 
 /** max |x[i]| (0 when n = 0; NaN when any element is NaN). */
-export function max_abs_f32_simd(x: usize, n: i32): f64 {
+export function max_abs_f32(x: usize, n: i32): f64 {
   return maxAbs(x, n, true);
-}
-
-export function max_abs_f32_scalar(x: usize, n: i32): f64 {
-  return maxAbs(x, n, false);
 }
 
 // A float32 is NaN or ±Inf exactly when its exponent bits are all ones.
@@ -178,10 +166,7 @@ const EXP_MASK: u32 = 0x7f800000;
 }
 
 /** Number of elements that are NaN, +Inf or −Inf. */
-export function count_nonfinite_f32_simd(x: usize, n: i32): i32 {
+export function count_nonfinite_f32(x: usize, n: i32): i32 {
   return countNonfinite(x, n, true);
 }
 
-export function count_nonfinite_f32_scalar(x: usize, n: i32): i32 {
-  return countNonfinite(x, n, false);
-}

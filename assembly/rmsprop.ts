@@ -112,58 +112,35 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
   }
 }
 
-export function rmsprop_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
-): void {
+export function rmsprop_f32(param: usize, grad: usize, squareAvg: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), alpha = load<f32>(params, 8);
+  const oma = load<f32>(params, 12), negLr = load<f32>(params, 16), eps = load<f32>(params, 20);
   rmsBody(param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false, true);
 }
 
-export function rmsprop_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+export function rmsprop_centered_f32(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, n: i32, params: usize,
 ): void {
-  rmsBody(param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false, false);
-}
-
-export function rmsprop_centered_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
-): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), alpha = load<f32>(params, 8);
+  const oma = load<f32>(params, 12), negLr = load<f32>(params, 16), eps = load<f32>(params, 20);
   rmsBody(param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false, true);
 }
 
-export function rmsprop_centered_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+export function rmsprop_momentum_f32(
+  param: usize, grad: usize, squareAvg: usize, momentumBuffer: usize, n: i32, params: usize,
 ): void {
-  rmsBody(param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false, false);
-}
-
-export function rmsprop_momentum_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, momentumBuffer: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
-): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), alpha = load<f32>(params, 8);
+  const oma = load<f32>(params, 12), mu = load<f32>(params, 16), negLr = load<f32>(params, 20);
+  const eps = load<f32>(params, 24);
   rmsBody(param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true, true);
 }
 
-export function rmsprop_momentum_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, momentumBuffer: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
+export function rmsprop_centered_momentum_f32(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, momentumBuffer: usize, n: i32, params: usize,
 ): void {
-  rmsBody(param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true, false);
-}
-
-export function rmsprop_centered_momentum_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, momentumBuffer: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
-): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), alpha = load<f32>(params, 8);
+  const oma = load<f32>(params, 12), mu = load<f32>(params, 16), negLr = load<f32>(params, 20);
+  const eps = load<f32>(params, 24);
   rmsBody(param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true, true);
 }
 
-export function rmsprop_centered_momentum_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, momentumBuffer: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
-): void {
-  rmsBody(param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true, false);
-}

@@ -76,16 +76,9 @@
   }
 }
 
-export function rprop_f32_simd(
-  param: usize, grad: usize, prev: usize, stepSize: usize, n: i32,
-  gs: f32, etaMinus: f32, etaPlus: f32, sMin: f32, sMax: f32,
-): void {
+export function rprop_f32(param: usize, grad: usize, prev: usize, stepSize: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), etaMinus = load<f32>(params, 4), etaPlus = load<f32>(params, 8);
+  const sMin = load<f32>(params, 12), sMax = load<f32>(params, 16);
   rpropBody(param, grad, prev, stepSize, n, gs, etaMinus, etaPlus, sMin, sMax, true);
 }
 
-export function rprop_f32_scalar(
-  param: usize, grad: usize, prev: usize, stepSize: usize, n: i32,
-  gs: f32, etaMinus: f32, etaPlus: f32, sMin: f32, sMax: f32,
-): void {
-  rpropBody(param, grad, prev, stepSize, n, gs, etaMinus, etaPlus, sMin, sMax, false);
-}

@@ -13,11 +13,12 @@
  * ```
  * State: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (amsgrad).
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from './validate.js';
 
-const f = Math.fround;
+/** The kernels' scalars, filled before each call (adam_f32 and adam_amsgrad_f32 share them). */
+const ADAM = scalars('adam_f32');
 
 export interface AdamOptions {
   /** Learning rate. Default 1e-3. */
@@ -78,20 +79,21 @@ export class Adam extends Optimizer<AdamOptions> {
     const { lr, eps, weightDecay: wd } = o;
     const [b1, b2] = o.betas;
     const t = run.step;
-    const bc1 = 1 - b1 ** t;
-    const bc2 = 1 - b2 ** t;
-    const gs = o.maximize ? -1 : 1;
-    const l2 = o.decoupledWeightDecay ? 0 : f(wd);
-    const decay = o.decoupledWeightDecay ? f(1 - lr * wd) : 1;
-    const negStep = f(-lr / bc1);
-    const invBc2s = f(1 / Math.sqrt(bc2));
+    const s = ADAM;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.decoupledWeightDecay ? 0 : wd;
+    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
+    s.oneMinusB1 = 1 - b1;
+    s.b2 = b2;
+    s.oneMinusB2 = 1 - b2;
+    s.negStep = -lr / (1 - b1 ** t);
+    s.invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
+    s.eps = eps;
     const { exp_avg: m, exp_avg_sq: v, max_exp_avg_sq: x } = run.buffers as Record<string, number>;
-    if (o.amsgrad) {
-      k.adam_amsgrad_f32(run.offset, run.gradOffset, m!, v!, x!, run.n, gs, l2, decay, f(1 - b1), f(b2), f(1 - b2), negStep, invBc2s, f(eps));
-    } else {
-      k.adam_f32(run.offset, run.gradOffset, m!, v!, run.n, gs, l2, decay, f(1 - b1), f(b2), f(1 - b2), negStep, invBc2s, f(eps));
-    }
+    if (o.amsgrad) k.adam_amsgrad_f32(run.offset, run.gradOffset, m!, v!, x!, run.n, s);
+    else k.adam_f32(run.offset, run.gradOffset, m!, v!, run.n, s);
   }
+
 }
 
 /**

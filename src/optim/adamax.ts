@@ -12,11 +12,11 @@
  * ```
  * State: `exp_avg` (m), `exp_inf` (u); both start at 0.
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from './validate.js';
 
-const f = Math.fround;
+const ADAMAX = scalars('adamax_f32');
 
 export interface AdamaxOptions {
   /** Learning rate. Default 2e-3. */
@@ -59,9 +59,15 @@ export class Adamax extends Optimizer<AdamaxOptions> {
 
   protected stepRun(o: AdamaxOptions, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
-    const gs = o.maximize ? -1 : 1;
-    const negClr = f(-o.lr / (1 - b1 ** run.step));
+    const s = ADAMAX;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.weightDecay;
+    s.oneMinusB1 = 1 - b1;
+    s.b2 = b2;
+    s.negClr = -o.lr / (1 - b1 ** run.step);
+    s.eps = o.eps;
     const { exp_avg: m, exp_inf: u } = run.buffers as Record<string, number>;
-    k.adamax_f32(run.offset, run.gradOffset, m!, u!, run.n, gs, f(o.weightDecay), f(1 - b1), f(b2), negClr, f(o.eps));
+    k.adamax_f32(run.offset, run.gradOffset, m!, u!, run.n, s);
   }
+
 }

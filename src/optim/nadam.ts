@@ -17,11 +17,12 @@
  * decoupledWeightDecay false, maximize false.
  * State: `exp_avg` (m), `exp_avg_sq` (v), scalar `mu_product` (Π).
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from './validate.js';
 
 const f = Math.fround;
+const NADAM = scalars('nadam_f32');
 
 export interface NAdamOptions {
   /** Learning rate. Default 2e-3. */
@@ -91,13 +92,19 @@ export class NAdam extends Optimizer<NAdamOptions> {
     // torch keeps the product as a float32 tensor: `mu_product *= mu` multiplies in float32.
     const mp = f(run.scalars.mu_product! * f(mu));
     run.scalars.mu_product = mp;
-    const bc2 = 1 - b2 ** t;
-    const c1 = f((-lr * (1 - mu)) / (1 - mp));
-    const c2 = f((-lr * muNext) / (1 - mp * muNext));
-    const gs = o.maximize ? -1 : 1;
-    const l2 = o.decoupledWeightDecay ? 0 : f(wd);
-    const decay = o.decoupledWeightDecay ? f(1 - lr * wd) : 1;
+    const s = NADAM;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.decoupledWeightDecay ? 0 : wd;
+    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
+    s.oneMinusB1 = 1 - b1;
+    s.b2 = b2;
+    s.oneMinusB2 = 1 - b2;
+    s.invBc2 = 1 / (1 - b2 ** t);
+    s.eps = eps;
+    s.gradCoef = (-lr * (1 - mu)) / (1 - mp);
+    s.momentumCoef = (-lr * muNext) / (1 - mp * muNext);
     const { exp_avg: m, exp_avg_sq: v } = run.buffers as Record<string, number>;
-    k.nadam_f32(run.offset, run.gradOffset, m!, v!, run.n, gs, l2, decay, f(1 - b1), f(b2), f(1 - b2), f(1 / bc2), f(eps), c1, c2);
+    k.nadam_f32(run.offset, run.gradOffset, m!, v!, run.n, s);
   }
+
 }
