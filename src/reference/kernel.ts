@@ -16,15 +16,18 @@ import type { Heap } from '../memory/heap.js';
 export type PointerKind = 'elementwise' | 'reduced';
 export type ReturnKind = 'void' | 'f64' | 'i32';
 
-/** Named float32 scalars over `values[base …]`, one accessor per name (declaration order). */
+/** Named float32 scalars over `values`, one accessor per name (declaration order). */
 export class ScalarStruct {
-  /** The storage: the struct's own array, or the heap for the view of the parameter block. */
+  /** The storage: the struct's own array, or for the references a view of the parameter block. */
   values: Float32Array;
-  /** Index of the first scalar in `values`. */
-  base: number;
-  constructor(values: Float32Array, base = 0) {
+  /** The same storage as 32-bit words: copied into the parameter block without float conversions. */
+  words: Int32Array;
+  /** The scalar names, one array per struct class: what a bound kernel checks a struct by. */
+  readonly names: readonly string[];
+  constructor(values: Float32Array, names: readonly string[]) {
     this.values = values;
-    this.base = base;
+    this.words = new Int32Array(values.buffer, values.byteOffset, values.length);
+    this.names = names;
   }
 }
 
@@ -69,7 +72,7 @@ export interface KernelDecl<A extends unknown[] = any, R = any, S extends readon
   /** Number of arguments of the compiled export: pointers, ints, and the block's address if any scalars. */
   readonly arity: number;
   /** The struct class for this kernel's scalars (shared by kernels with the same scalar names). */
-  readonly Scalars: new (values?: Float32Array, base?: number) => Scalars<S>;
+  readonly Scalars: new (values?: Float32Array) => Scalars<S>;
   /** The pure-JS reference (a method signature, so any declaration is a `KernelDecl`). */
   reference(h: Heap, ...args: A): R;
 }
@@ -81,27 +84,28 @@ export function isKernel(x: unknown): x is KernelDecl {
 /** Most scalars a kernel may declare: the parameter block holds this many float32. */
 export const MAX_SCALARS = 16;
 
-const structClasses = new Map<string, new (values?: Float32Array, base?: number) => ScalarStruct>();
+const structClasses = new Map<string, new (values?: Float32Array) => ScalarStruct>();
 
-/** The struct class for `names`: prototype accessors over `values[base + i]`; instances are sealed. */
-function structClass(names: readonly string[]): new (values?: Float32Array, base?: number) => ScalarStruct {
+/** The struct class for `names`: prototype accessors over `values[i]`; instances are sealed. */
+function structClass(names: readonly string[]): new (values?: Float32Array) => ScalarStruct {
   const key = names.join(',');
   const known = structClasses.get(key);
   if (known) return known;
   const count = names.length;
+  const frozen = Object.freeze([...names]);
   const C = class extends ScalarStruct {
-    constructor(values: Float32Array = new Float32Array(count), base = 0) {
-      super(values, base);
+    constructor(values: Float32Array = new Float32Array(count)) {
+      super(values, frozen);
       Object.seal(this);
     }
   };
   names.forEach((name, i) => {
     Object.defineProperty(C.prototype, name, {
       get(this: ScalarStruct) {
-        return this.values[this.base + i];
+        return this.values[i];
       },
       set(this: ScalarStruct, x: number) {
-        this.values[this.base + i] = x;
+        this.values[i] = x;
       },
       enumerable: true,
     });
@@ -133,7 +137,7 @@ export function kernel<
     scalars,
     returns: spec.returns ?? 'void',
     arity,
-    Scalars: structClass(scalars) as unknown as new (values?: Float32Array, base?: number) => Scalars<S>,
+    Scalars: structClass(scalars) as unknown as new (values?: Float32Array) => Scalars<S>,
     reference,
   };
 }

@@ -6,7 +6,7 @@
  * start; the caller blocks until they finish, so the block is not rewritten while they read it.
  */
 import { KERNEL_TABLE } from '../wasm/kernel-table.js';
-import { bindWasm, checkExport, type Kernels, ParamBlock } from '../wasm/kernels.js';
+import { bindWasm, checkExport, kernelObject, type Kernels, ParamBlock } from '../wasm/kernels.js';
 import { compileKernels, instantiateKernels } from '../wasm/loader.js';
 import { ThreadPool } from './pool.js';
 
@@ -33,12 +33,13 @@ export async function threadedKernels(
   const block = new ParamBlock(memory);
   const names = KERNEL_TABLE.map((e) => e.name);
   const pool = await ThreadPool.start(await compileKernels('threads'), memory, names, threads - 1, timeoutMs);
-  const out: Record<string, unknown> = {};
-  KERNEL_TABLE.forEach(({ name, decl, splittable }, index) => {
-    const fn = checkExport(name, decl, exports[name], 'threads') as (...a: number[]) => unknown;
-    const pointers = decl.pointers.length;
-    const split = (...args: number[]) => (args[pointers]! < threshold ? fn(...args) : pool.run(index, pointers, args, fn));
-    out[name] = bindWasm(name, decl, splittable ? split : fn, block);
-  });
-  return { kernels: out as unknown as Kernels, pool };
+  const kernels = kernelObject(
+    KERNEL_TABLE.map(({ name, decl, splittable }, index) => {
+      const fn = checkExport(name, decl, exports[name], 'threads') as (...a: number[]) => unknown;
+      const pointers = decl.pointers.length;
+      const split = (...args: number[]) => (args[pointers]! < threshold ? fn(...args) : pool.run(index, pointers, args, fn));
+      return [name, bindWasm(name, decl, splittable ? split : fn, block)];
+    }),
+  );
+  return { kernels, pool };
 }
