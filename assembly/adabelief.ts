@@ -1,6 +1,6 @@
 // AdaBelief (optax.adabelief: scale_by_belief → scale_by_learning_rate).
 //
-//   g ← gs·g                             (gs = −1 when maximizing)
+//   g ← gradSign·g
 //   m ← (1 − β1)·g + β1·m
 //   s ← ((1 − β2)·((g − m)·(g − m)) + β2·s) + ε_root       (g − m uses the NEW m, as optax)
 //   p ← p + (−lr/bc1)·m / (√s·(1/√bc2) + ε)

@@ -1,6 +1,6 @@
 // Adadelta (torch.optim.Adadelta, single-tensor semantics).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   g ← gradSign·g + l2·p
 //   v ← ρ·v + (1 − ρ)·g·g                (state `square_avg`)
 //   d ← √(u + ε) / √(v + ε) · g          (u: state `acc_delta`, before its update)
 //   u ← ρ·u + (1 − ρ)·d·d

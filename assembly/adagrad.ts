@@ -1,6 +1,6 @@
 // Adagrad (torch.optim.Adagrad, single-tensor semantics).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   g ← gradSign·g + l2·p
 //   s ← s + g·g                          (state `sum`, starts at initial_accumulator_value)
 //   p ← p + (−clr)·g / (√s + ε)          (clr = lr / (1 + (t − 1)·lr_decay), computed by the caller)
 //

@@ -1,14 +1,15 @@
-// Adam, AdamW and AMSGrad (torch.optim.Adam / AdamW, single-tensor semantics).
+// Adam, AdamW and AMSGrad: the operation order (the formula is the Adam class's doc). Scalars are
+// read from the parameter block in the order of src/reference/adam.ts.
 //
-//   p ← p·decay                          (decoupled weight decay, AdamW; decay = 1 − lr·λ)
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ for L2 decay, else 0)
-//   m ← lerp(m, g, 1 − β1)               (torch's lerp: m + w·(g − m) for w < 0.5, else g + (w − 1)·(g − m))
-//   v ← β2·v + (1 − β2)·g·g
-//   v̂ ← max(v̂, v)                       (AMSGrad only)
-//   p ← p + (−lr/(1 − β1^t))·m / (√v·(1/√(1 − β2^t)) + ε)
+//   p ← p·decay
+//   g ← gradSign·g + l2·p
+//   m ← lerp(m, g, oneMinusB1)           (lerp.ts: the form is chosen once per call)
+//   v ← b2·v + (oneMinusB2·g)·g
+//   v̂ ← max(v̂, v)                       (AMSGrad; v̂ replaces v below)
+//   p ← p + (negStep·m) / (√v·invBc2Sqrt + eps)
 //
-// Step-dependent scalars are computed once per step by the caller. The lerp form is chosen once
-// per call (lerp.ts), so each loop stays branch-free; both forms are compiled from one body.
+// The lerp form is chosen once per call (lerp.ts), so each loop stays branch-free; both forms
+// are compiled from one body.
 
 import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 

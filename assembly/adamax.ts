@@ -1,6 +1,6 @@
 // Adamax (torch.optim.Adamax, single-tensor semantics).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   g ← gradSign·g + l2·p
 //   m ← lerp(m, g, 1 − β1)               (state `exp_avg`, torch's lerp, see below)
 //   u ← max(β2·u, |g| + ε)               (state `exp_inf`)
 //   p ← p + (−lr/(1 − β1^t))·m / u       (step size computed by the caller)

@@ -7,8 +7,8 @@
 //   copy_f32     dst ← src                        (non-overlapping, or dst before src)
 //   swap_f32     a ↔ b                            (non-overlapping)
 //
-// Each has a v128 main loop and a scalar tail (`_simd`) and a scalar loop (`_scalar`), sharing
-// the scalar element function; the JS reference repeats the same operations with Math.fround.
+// Each runs a v128 main loop (SIMD build only) and a scalar tail, which is the whole loop in the
+// scalar build; the JS reference repeats the same operations with Math.fround.
 
 // @ts-ignore: decorator
 @inline function scaleOne(p: usize, a: f32): void {

@@ -3,7 +3,7 @@
 // the whole tensor's update and parameters before any parameter may change.
 //
 // Pass 1, lamb_moments:
-//   g ← gs·g                             (gs = −1 when maximizing)
+//   g ← gradSign·g
 //   m ← (1 − β1)·g + β1·m                v ← (1 − β2)·(g·g) + β2·v
 //   u ← (m·(1/bc1)) / (√(v·(1/bc2) + ε_root) + ε) + λ·p
 //   Σu², Σp²                             (written as two f64 at `out`)

@@ -1,6 +1,6 @@
 // Lion (optax.lion: scale_by_lion → add_decayed_weights → scale_by_learning_rate).
 //
-//   g ← gs·g                             (gs = −1 when maximizing)
+//   g ← gradSign·g
 //   c ← sign((1 − β1)·g + β1·m)          (sign(±0) = ±0, sign(NaN) = NaN, as jnp.sign)
 //   p ← p + (−lr)·(c + λ·p)
 //   m ← (1 − β2)·g + β2·m                (the old m is used for c above)

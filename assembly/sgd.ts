@@ -1,6 +1,6 @@
 // SGD with momentum, dampening, Nesterov, weight decay and maximize (torch.optim.SGD).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing)
+//   g ← gradSign·g + l2·p
 //   plain:     p ← p + (−lr)·g
 //   momentum:  b ← μ'·b + (1 − τ)'·g     (first step: μ' = 0, (1 − τ)' = 1, so b = g as torch)
 //              p ← p + (−lr)·b            or, Nesterov, p ← p + (−lr)·(g + μ·b)

@@ -7,9 +7,10 @@
  * ```
  * p ← p·(1 − lr·λ)                     if decoupledWeightDecay (AdamW)
  * g ← g + λ·p                          otherwise (L2), when λ = weightDecay ≠ 0
- * m ← m + (1 − β1)(g − m)              v ← β2·v + (1 − β2)·g²
+ * m ← lerp(m, g, 1 − β1)               v ← β2·v + (1 − β2)·g²
  * v̂max ← max(v̂max, v)                 (amsgrad; used in place of v below)
  * p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * State: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (amsgrad).
  */

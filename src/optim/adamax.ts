@@ -6,9 +6,10 @@
  * Per element, at step t (g negated first when `maximize`, λ = weightDecay):
  * ```
  * g ← g + λ·p                                  (when λ ≠ 0)
- * m ← m + (1 − β1)·(g − m)
+ * m ← lerp(m, g, 1 − β1)
  * u ← max(β2·u, |g| + ε)
  * p ← p − lr/(1 − β1ᵗ) · m/u
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * State: `exp_avg` (m), `exp_inf` (u); both start at 0.
  */

@@ -9,9 +9,10 @@
  * g ← g + λ·p                          otherwise (L2), when λ ≠ 0
  * μt = β1·(1 − ½·0.96^(t·ψ))           μt+1 = β1·(1 − ½·0.96^((t+1)·ψ))
  * Π ← Π·μt                             (scalar state `mu_product`, float32, starts at 1)
- * m ← m + (1 − β1)(g − m)              v ← β2·v + (1 − β2)·g²
+ * m ← lerp(m, g, 1 − β1)               v ← β2·v + (1 − β2)·g²
  * d = √(v / (1 − β2ᵗ)) + ε
  * p ← p − lr·(1 − μt)/(1 − Π) · g/d − lr·μt+1/(1 − Π·μt+1) · m/d
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0, momentumDecay 4e-3,
  * decoupledWeightDecay false, maximize false.

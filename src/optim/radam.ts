@@ -7,11 +7,12 @@
  * ```
  * p ← p·(1 − lr·λ)                     if decoupledWeightDecay (RAdamW)
  * g ← g + λ·p                          otherwise (L2), when λ ≠ 0
- * m ← m + (1 − β1)(g − m)              v ← β2·v + (1 − β2)·g²
+ * m ← lerp(m, g, 1 − β1)               v ← β2·v + (1 − β2)·g²
  * ρ∞ = 2/(1 − β2) − 1                  ρt = ρ∞ − 2t·β2ᵗ/(1 − β2ᵗ)
  * if ρt > 5:  r = √((ρt − 4)(ρt − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρt))
  *             p ← p − lr·r·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε)
  * else:       p ← p − lr/(1 − β1ᵗ) · m           (momentum SGD while the variance is intractable)
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * With the default β2 = 0.999 the first 5 steps are unrectified.
  * Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0, decoupledWeightDecay false,

@@ -7,10 +7,11 @@
  * ```
  * g ← g + λ·p                                  (when λ ≠ 0)
  * v ← α·v + (1 − α)·g²
- * ḡ ← ḡ + (1 − α)·(g − ḡ)                      (centered only)
+ * ḡ ← lerp(ḡ, g, 1 − α)                       (centered only)
  * a = √(v − ḡ²) + ε   if centered,   √v + ε   otherwise
  * b ← μ·b + g/a,  p ← p − lr·b                 (μ > 0)
  * p ← p − lr·g/a                               (μ = 0)
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * State: `square_avg` (v), `momentum_buffer` (b, when μ > 0), `grad_avg` (ḡ, when centered); all
  * start at 0.

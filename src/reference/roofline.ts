@@ -6,7 +6,9 @@
  * of the attainable memory bandwidth each optimizer reaches.
  *
  * @example
- * engine.kernels.roofline_f32(p, g, m, v, n, 1e-7); // byte offsets, n floats each
+ * const s = engine.kernels.roofline_f32.scalars();
+ * s.a = 1e-7;
+ * engine.kernels.roofline_f32(p, g, m, v, n, s); // byte offsets, n floats each
  */
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
