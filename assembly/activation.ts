@@ -25,7 +25,7 @@ import { expf, expv } from './fmath';
   return 1.0 - 2.0 / (expf(x + x) + 1.0);
 }
 
-export function relu_f32_simd(x: usize, y: usize, n: i32): void {
+export function relu_f32(x: usize, y: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const zero = f32x4.splat(0);
@@ -37,16 +37,12 @@ export function relu_f32_simd(x: usize, y: usize, n: i32): void {
   for (; i < n; i++) store<f32>(y + (<usize>i << 2), reluOne(load<f32>(x + (<usize>i << 2))));
 }
 
-export function relu_f32_scalar(x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), reluOne(load<f32>(x + (<usize>i << 2))));
-}
-
 // @ts-ignore: decorator
 @inline function reluBackOne(y: usize, dy: usize, dx: usize): void {
   store<f32>(dx, load<f32>(y) > 0 ? load<f32>(dy) : 0);
 }
 
-export function relu_backward_f32_simd(y: usize, dy: usize, dx: usize, n: i32): void {
+export function relu_backward_f32(y: usize, dy: usize, dx: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const zero = f32x4.splat(0);
@@ -61,14 +57,7 @@ export function relu_backward_f32_simd(y: usize, dy: usize, dx: usize, n: i32): 
   }
 }
 
-export function relu_backward_f32_scalar(y: usize, dy: usize, dx: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    reluBackOne(y + o, dy + o, dx + o);
-  }
-}
-
-export function sigmoid_f32_simd(x: usize, y: usize, n: i32): void {
+export function sigmoid_f32(x: usize, y: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const one = f32x4.splat(1.0);
@@ -80,17 +69,13 @@ export function sigmoid_f32_simd(x: usize, y: usize, n: i32): void {
   for (; i < n; i++) store<f32>(y + (<usize>i << 2), sigmoidOne(load<f32>(x + (<usize>i << 2))));
 }
 
-export function sigmoid_f32_scalar(x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), sigmoidOne(load<f32>(x + (<usize>i << 2))));
-}
-
 // @ts-ignore: decorator
 @inline function sigmoidBackOne(y: usize, dy: usize, dx: usize): void {
   const v = load<f32>(y);
   store<f32>(dx, load<f32>(dy) * (v * (1.0 - v)));
 }
 
-export function sigmoid_backward_f32_simd(y: usize, dy: usize, dx: usize, n: i32): void {
+export function sigmoid_backward_f32(y: usize, dy: usize, dx: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const one = f32x4.splat(1.0);
@@ -106,14 +91,7 @@ export function sigmoid_backward_f32_simd(y: usize, dy: usize, dx: usize, n: i32
   }
 }
 
-export function sigmoid_backward_f32_scalar(y: usize, dy: usize, dx: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    sigmoidBackOne(y + o, dy + o, dx + o);
-  }
-}
-
-export function tanh_f32_simd(x: usize, y: usize, n: i32): void {
+export function tanh_f32(x: usize, y: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const one = f32x4.splat(1.0), two = f32x4.splat(2.0);
@@ -126,17 +104,13 @@ export function tanh_f32_simd(x: usize, y: usize, n: i32): void {
   for (; i < n; i++) store<f32>(y + (<usize>i << 2), tanhOne(load<f32>(x + (<usize>i << 2))));
 }
 
-export function tanh_f32_scalar(x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), tanhOne(load<f32>(x + (<usize>i << 2))));
-}
-
 // @ts-ignore: decorator
 @inline function tanhBackOne(y: usize, dy: usize, dx: usize): void {
   const v = load<f32>(y);
   store<f32>(dx, load<f32>(dy) * (1.0 - v * v));
 }
 
-export function tanh_backward_f32_simd(y: usize, dy: usize, dx: usize, n: i32): void {
+export function tanh_backward_f32(y: usize, dy: usize, dx: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const one = f32x4.splat(1.0);
@@ -152,9 +126,3 @@ export function tanh_backward_f32_simd(y: usize, dy: usize, dx: usize, n: i32): 
   }
 }
 
-export function tanh_backward_f32_scalar(y: usize, dy: usize, dx: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    tanhBackOne(y + o, dy + o, dx + o);
-  }
-}

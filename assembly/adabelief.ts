@@ -1,6 +1,6 @@
 // AdaBelief (optax.adabelief: scale_by_belief → scale_by_learning_rate).
 //
-//   g ← gs·g                             (gs = −1 when maximizing)
+//   g ← gradSign·g
 //   m ← (1 − β1)·g + β1·m
 //   s ← ((1 − β2)·((g − m)·(g − m)) + β2·s) + ε_root       (g − m uses the NEW m, as optax)
 //   p ← p + (−lr/bc1)·m / (√s·(1/√bc2) + ε)
@@ -22,10 +22,10 @@
   store<f32>(pp, p + (negStep * m) / (Mathf.sqrt(s) * invBc2s + eps));
 }
 
-export function adabelief_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, epsRoot: f32, negStep: f32, invBc2s: f32, eps: f32,
-): void {
+export function adabelief_f32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), w1 = load<f32>(params, 4), b1 = load<f32>(params, 8);
+  const w2 = load<f32>(params, 12), b2 = load<f32>(params, 16), epsRoot = load<f32>(params, 20);
+  const negStep = load<f32>(params, 24), invBc2s = load<f32>(params, 28), eps = load<f32>(params, 32);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vgs = f32x4.splat(gs), vw1 = f32x4.splat(w1), vb1 = f32x4.splat(b1), vw2 = f32x4.splat(w2);
@@ -50,12 +50,3 @@ export function adabelief_f32_simd(
   }
 }
 
-export function adabelief_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, epsRoot: f32, negStep: f32, invBc2s: f32, eps: f32,
-): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    beliefOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, epsRoot, negStep, invBc2s, eps);
-  }
-}

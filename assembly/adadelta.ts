@@ -1,6 +1,6 @@
 // Adadelta (torch.optim.Adadelta, single-tensor semantics).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   g ← gradSign·g + l2·p
 //   v ← ρ·v + (1 − ρ)·g·g                (state `square_avg`)
 //   d ← √(u + ε) / √(v + ε) · g          (u: state `acc_delta`, before its update)
 //   u ← ρ·u + (1 − ρ)·d·d
@@ -38,10 +38,11 @@
   v128.store(param + o, f32x4.add(p, f32x4.mul(vlr, d)));
 }
 
-export function adadelta_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32,
-  gs: f32, wd: f32, rho: f32, omr: f32, negLr: f32, eps: f32,
+export function adadelta_f32(
+  param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32, params: usize,
 ): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), rho = load<f32>(params, 8);
+  const omr = load<f32>(params, 12), negLr = load<f32>(params, 16), eps = load<f32>(params, 20);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vrho = f32x4.splat(rho), vomr = f32x4.splat(omr);
@@ -59,12 +60,3 @@ export function adadelta_f32_simd(
   }
 }
 
-export function adadelta_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32,
-  gs: f32, wd: f32, rho: f32, omr: f32, negLr: f32, eps: f32,
-): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    adadeltaOne(param + o, grad + o, squareAvg + o, accDelta + o, gs, wd, rho, omr, negLr, eps);
-  }
-}

@@ -1,6 +1,6 @@
 // Adagrad (torch.optim.Adagrad, single-tensor semantics).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   g ← gradSign·g + l2·p
 //   s ← s + g·g                          (state `sum`, starts at initial_accumulator_value)
 //   p ← p + (−clr)·g / (√s + ε)          (clr = lr / (1 + (t − 1)·lr_decay), computed by the caller)
 //
@@ -27,9 +27,9 @@
   v128.store(param + o, f32x4.add(p, f32x4.div(f32x4.mul(vclr, g), f32x4.add(f32x4.sqrt(s), veps))));
 }
 
-export function adagrad_f32_simd(
-  param: usize, grad: usize, sum: usize, n: i32, gs: f32, wd: f32, negClr: f32, eps: f32,
-): void {
+export function adagrad_f32(param: usize, grad: usize, sum: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), negClr = load<f32>(params, 8);
+  const eps = load<f32>(params, 12);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vclr = f32x4.splat(negClr), veps = f32x4.splat(eps);
@@ -46,11 +46,3 @@ export function adagrad_f32_simd(
   }
 }
 
-export function adagrad_f32_scalar(
-  param: usize, grad: usize, sum: usize, n: i32, gs: f32, wd: f32, negClr: f32, eps: f32,
-): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    adagradOne(param + o, grad + o, sum + o, gs, wd, negClr, eps);
-  }
-}

@@ -1,14 +1,15 @@
-// Adam, AdamW and AMSGrad (torch.optim.Adam / AdamW, single-tensor semantics).
+// Adam, AdamW and AMSGrad: the operation order (the formula is the Adam class's doc). Scalars are
+// read from the parameter block in the order of src/reference/adam.ts.
 //
-//   p ← p·decay                          (decoupled weight decay, AdamW; decay = 1 − lr·λ)
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ for L2 decay, else 0)
-//   m ← lerp(m, g, 1 − β1)               (torch's lerp: m + w·(g − m) for w < 0.5, else g + (w − 1)·(g − m))
-//   v ← β2·v + (1 − β2)·g·g
-//   v̂ ← max(v̂, v)                       (AMSGrad only)
-//   p ← p + (−lr/(1 − β1^t))·m / (√v·(1/√(1 − β2^t)) + ε)
+//   p ← p·decay
+//   g ← gradSign·g + l2·p
+//   m ← lerp(m, g, oneMinusB1)           (lerp.ts: the form is chosen once per call)
+//   v ← b2·v + (oneMinusB2·g)·g
+//   v̂ ← max(v̂, v)                       (AMSGrad; v̂ replaces v below)
+//   p ← p + (negStep·m) / (√v·invBc2Sqrt + eps)
 //
-// Step-dependent scalars are computed once per step by the caller. The lerp form is chosen once
-// per call (lerp.ts), so each loop stays branch-free; both forms are compiled from one body.
+// The lerp form is chosen once per call (lerp.ts), so each loop stays branch-free; both forms
+// are compiled from one body.
 
 import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 
@@ -57,11 +58,11 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 // four per iteration gained nothing more.
 // @ts-ignore: decorator
 @inline function adamLoop(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, simd: bool, ams: bool, small: bool,
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, ams: bool, small: bool,
   gs: f32, wd: f32, decay: f32, c: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
 ): void {
   let i = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vdecay = f32x4.splat(decay);
     const vc = f32x4.splat(c), vb2 = f32x4.splat(b2), vomb2 = f32x4.splat(omb2);
     const vstep = f32x4.splat(negStep), vinv = f32x4.splat(invBc2s), veps = f32x4.splat(eps);
@@ -80,41 +81,25 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
   }
 }
 
+// Scalars from the parameter block, in the table's order (src/reference/adam.ts): gradSign, l2,
+// decay, oneMinusB1, b2, oneMinusB2, negStep, invBc2Sqrt, eps.
 // @ts-ignore: decorator
 @inline function adamEntry(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, simd: bool, ams: bool,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, ams: bool, params: usize,
 ): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), decay = load<f32>(params, 8);
+  const w1 = load<f32>(params, 12), b2 = load<f32>(params, 16), omb2 = load<f32>(params, 20);
+  const negStep = load<f32>(params, 24), invBc2s = load<f32>(params, 28), eps = load<f32>(params, 32);
   const small = lerpIsSmall(w1);
   const c = lerpCoefficient(w1, small);
-  if (small) adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, simd, ams, true, gs, wd, decay, c, b2, omb2, negStep, invBc2s, eps);
-  else adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, simd, ams, false, gs, wd, decay, c, b2, omb2, negStep, invBc2s, eps);
+  if (small) adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, ams, true, gs, wd, decay, c, b2, omb2, negStep, invBc2s, eps);
+  else adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, ams, false, gs, wd, decay, c, b2, omb2, negStep, invBc2s, eps);
 }
 
-export function adam_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
-): void {
-  adamEntry(param, grad, expAvg, expAvgSq, 0, n, true, false, gs, wd, decay, w1, b2, omb2, negStep, invBc2s, eps);
+export function adam_f32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize): void {
+  adamEntry(param, grad, expAvg, expAvgSq, 0, n, false, params);
 }
 
-export function adam_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
-): void {
-  adamEntry(param, grad, expAvg, expAvgSq, 0, n, false, false, gs, wd, decay, w1, b2, omb2, negStep, invBc2s, eps);
-}
-
-export function adam_amsgrad_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
-): void {
-  adamEntry(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, true, true, gs, wd, decay, w1, b2, omb2, negStep, invBc2s, eps);
-}
-
-export function adam_amsgrad_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, invBc2s: f32, eps: f32,
-): void {
-  adamEntry(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, false, true, gs, wd, decay, w1, b2, omb2, negStep, invBc2s, eps);
+export function adam_amsgrad_f32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, params: usize): void {
+  adamEntry(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, true, params);
 }

@@ -1,6 +1,6 @@
 // Adamax (torch.optim.Adamax, single-tensor semantics).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   g ← gradSign·g + l2·p
 //   m ← lerp(m, g, 1 − β1)               (state `exp_avg`, torch's lerp, see below)
 //   u ← max(β2·u, |g| + ε)               (state `exp_inf`)
 //   p ← p + (−lr/(1 − β1^t))·m / u       (step size computed by the caller)
@@ -65,10 +65,9 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
   return i;
 }
 
-export function adamax_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32,
-  gs: f32, wd: f32, w1: f32, b2: f32, negClr: f32, eps: f32,
-): void {
+export function adamax_f32(param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), w1 = load<f32>(params, 8);
+  const b2 = load<f32>(params, 12), negClr = load<f32>(params, 16), eps = load<f32>(params, 20);
   const small = lerpIsSmall(w1);
   const c = lerpCoefficient(w1, small);
   let i = 0;
@@ -83,14 +82,3 @@ export function adamax_f32_simd(
   }
 }
 
-export function adamax_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32,
-  gs: f32, wd: f32, w1: f32, b2: f32, negClr: f32, eps: f32,
-): void {
-  const small = lerpIsSmall(w1);
-  const c = lerpCoefficient(w1, small);
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    adamaxOne(param + o, grad + o, expAvg + o, expInf + o, gs, wd, c, small, b2, negClr, eps);
-  }
-}

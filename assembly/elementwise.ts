@@ -7,15 +7,16 @@
 //   copy_f32     dst ← src                        (non-overlapping, or dst before src)
 //   swap_f32     a ↔ b                            (non-overlapping)
 //
-// Each has a v128 main loop and a scalar tail (`_simd`) and a scalar loop (`_scalar`), sharing
-// the scalar element function; the JS reference repeats the same operations with Math.fround.
+// Each runs a v128 main loop (SIMD build only) and a scalar tail, which is the whole loop in the
+// scalar build; the JS reference repeats the same operations with Math.fround.
 
 // @ts-ignore: decorator
 @inline function scaleOne(p: usize, a: f32): void {
   store<f32>(p, load<f32>(p) * a);
 }
 
-export function scale_f32_simd(x: usize, n: i32, a: f32): void {
+export function scale_f32(x: usize, n: i32, params: usize): void {
+  const a = load<f32>(params);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const va = f32x4.splat(a);
@@ -27,10 +28,6 @@ export function scale_f32_simd(x: usize, n: i32, a: f32): void {
   for (; i < n; i++) scaleOne(x + (<usize>i << 2), a);
 }
 
-export function scale_f32_scalar(x: usize, n: i32, a: f32): void {
-  for (let i = 0; i < n; i++) scaleOne(x + (<usize>i << 2), a);
-}
-
 // @ts-ignore: decorator
 @inline function clampOne(p: usize, lo: f32, hi: f32): void {
   const x = load<f32>(p);
@@ -38,7 +35,8 @@ export function scale_f32_scalar(x: usize, n: i32, a: f32): void {
   store<f32>(p, hi < t ? hi : t);
 }
 
-export function clamp_f32_simd(x: usize, n: i32, lo: f32, hi: f32): void {
+export function clamp_f32(x: usize, n: i32, params: usize): void {
+  const lo = load<f32>(params), hi = load<f32>(params, 4);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
@@ -52,16 +50,13 @@ export function clamp_f32_simd(x: usize, n: i32, lo: f32, hi: f32): void {
   for (; i < n; i++) clampOne(x + (<usize>i << 2), lo, hi);
 }
 
-export function clamp_f32_scalar(x: usize, n: i32, lo: f32, hi: f32): void {
-  for (let i = 0; i < n; i++) clampOne(x + (<usize>i << 2), lo, hi);
-}
-
 // @ts-ignore: decorator
 @inline function axpbyOne(yp: usize, xp: usize, a: f32, b: f32): void {
   store<f32>(yp, a * load<f32>(yp) + b * load<f32>(xp));
 }
 
-export function axpby_f32_simd(y: usize, x: usize, n: i32, a: f32, b: f32): void {
+export function axpby_f32(y: usize, x: usize, n: i32, params: usize): void {
+  const a = load<f32>(params), b = load<f32>(params, 4);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const va = f32x4.splat(a), vb = f32x4.splat(b);
@@ -76,14 +71,7 @@ export function axpby_f32_simd(y: usize, x: usize, n: i32, a: f32, b: f32): void
   }
 }
 
-export function axpby_f32_scalar(y: usize, x: usize, n: i32, a: f32, b: f32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    axpbyOne(y + o, x + o, a, b);
-  }
-}
-
-export function copy_f32_simd(dst: usize, src: usize, n: i32): void {
+export function copy_f32(dst: usize, src: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
@@ -97,13 +85,6 @@ export function copy_f32_simd(dst: usize, src: usize, n: i32): void {
   }
 }
 
-export function copy_f32_scalar(dst: usize, src: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    store<u32>(dst + o, load<u32>(src + o));
-  }
-}
-
 // @ts-ignore: decorator
 @inline function swapOne(ap: usize, bp: usize): void {
   const t = load<u32>(ap);
@@ -111,7 +92,7 @@ export function copy_f32_scalar(dst: usize, src: usize, n: i32): void {
   store<u32>(bp, t);
 }
 
-export function swap_f32_simd(a: usize, b: usize, n: i32): void {
+export function swap_f32(a: usize, b: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
@@ -127,9 +108,3 @@ export function swap_f32_simd(a: usize, b: usize, n: i32): void {
   }
 }
 
-export function swap_f32_scalar(a: usize, b: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    swapOne(a + o, b + o);
-  }
-}

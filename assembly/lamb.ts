@@ -3,7 +3,7 @@
 // the whole tensor's update and parameters before any parameter may change.
 //
 // Pass 1, lamb_moments:
-//   g ← gs·g                             (gs = −1 when maximizing)
+//   g ← gradSign·g
 //   m ← (1 − β1)·g + β1·m                v ← (1 − β2)·(g·g) + β2·v
 //   u ← (m·(1/bc1)) / (√(v·(1/bc2) + ε_root) + ε) + λ·p
 //   Σu², Σp²                             (written as two f64 at `out`)
@@ -39,10 +39,17 @@
   return lambU(m, v, load<f32>(pp), invBc1, invBc2, epsRoot, eps, wd);
 }
 
-export function lamb_moments_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, out: usize, n: i32,
-  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32,
+export function lamb_moments_f32(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, out: usize, n: i32, params: usize,
 ): void {
+  const gs = load<f32>(params), w1 = load<f32>(params, 4), b1 = load<f32>(params, 8);
+  const w2 = load<f32>(params, 12), b2 = load<f32>(params, 16), invBc1 = load<f32>(params, 20);
+  const invBc2 = load<f32>(params, 24), epsRoot = load<f32>(params, 28), eps = load<f32>(params, 32);
+  const wd = load<f32>(params, 36);
+  if (!ASC_FEATURE_SIMD) {
+    lambMomentsScalar(param, grad, expAvg, expAvgSq, out, n, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
+    return;
+  }
   let i = 0;
   let su: f64 = 0, sp: f64 = 0;
   if (ASC_FEATURE_SIMD) {
@@ -81,7 +88,8 @@ export function lamb_moments_f32_simd(
   store<f64>(out, sp, 8);
 }
 
-export function lamb_moments_f32_scalar(
+// @ts-ignore: decorator
+@inline function lambMomentsScalar(
   param: usize, grad: usize, expAvg: usize, expAvgSq: usize, out: usize, n: i32,
   gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32,
 ): void {
@@ -129,10 +137,10 @@ export function lamb_moments_f32_scalar(
   store<f32>(pp, p + negLr * (u * tr));
 }
 
-export function lamb_apply_f32_simd(
-  param: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32, negLr: f32, tr: f32,
-): void {
+export function lamb_apply_f32(param: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize): void {
+  const invBc1 = load<f32>(params), invBc2 = load<f32>(params, 4), epsRoot = load<f32>(params, 8);
+  const eps = load<f32>(params, 12), wd = load<f32>(params, 16), negLr = load<f32>(params, 20);
+  const tr = load<f32>(params, 24);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vib1 = f32x4.splat(invBc1), vib2 = f32x4.splat(invBc2), vroot = f32x4.splat(epsRoot);
@@ -150,12 +158,3 @@ export function lamb_apply_f32_simd(
   }
 }
 
-export function lamb_apply_f32_scalar(
-  param: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32, negLr: f32, tr: f32,
-): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    lambApplyOne(param + o, expAvg + o, expAvgSq + o, invBc1, invBc2, epsRoot, eps, wd, negLr, tr);
-  }
-}

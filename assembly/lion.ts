@@ -1,6 +1,6 @@
 // Lion (optax.lion: scale_by_lion → add_decayed_weights → scale_by_learning_rate).
 //
-//   g ← gs·g                             (gs = −1 when maximizing)
+//   g ← gradSign·g
 //   c ← sign((1 − β1)·g + β1·m)          (sign(±0) = ±0, sign(NaN) = NaN, as jnp.sign)
 //   p ← p + (−lr)·(c + λ·p)
 //   m ← (1 − β2)·g + β2·m                (the old m is used for c above)
@@ -26,10 +26,10 @@
   store<f32>(mp, w2 * g + b2 * m0);
 }
 
-export function lion_f32_simd(
-  param: usize, grad: usize, expAvg: usize, n: i32,
-  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, wd: f32, negLr: f32,
-): void {
+export function lion_f32(param: usize, grad: usize, expAvg: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), w1 = load<f32>(params, 4), b1 = load<f32>(params, 8);
+  const w2 = load<f32>(params, 12), b2 = load<f32>(params, 16), wd = load<f32>(params, 20);
+  const negLr = load<f32>(params, 24);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vgs = f32x4.splat(gs), vw1 = f32x4.splat(w1), vb1 = f32x4.splat(b1);
@@ -53,12 +53,3 @@ export function lion_f32_simd(
   }
 }
 
-export function lion_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, n: i32,
-  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, wd: f32, negLr: f32,
-): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    lionOne(param + o, grad + o, expAvg + o, gs, w1, b1, w2, b2, wd, negLr);
-  }
-}

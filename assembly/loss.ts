@@ -53,7 +53,8 @@ import { expf, expv, hsum, logf, logv } from './fmath';
   return s;
 }
 
-export function mse_loss_f32_simd(pred: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
+export function mse_loss_f32(pred: usize, target: usize, grad: usize, n: i32, params: usize): f64 {
+  const scale = load<f32>(params);
   if (!ASC_FEATURE_SIMD) return mseScalar(pred, target, grad, 0, n, scale);
   const vs = f32x4.splat(scale);
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
@@ -72,10 +73,6 @@ export function mse_loss_f32_simd(pred: usize, target: usize, grad: usize, n: i3
     s += mseOne(pred + o, target + o, grad + o, scale);
   }
   return s;
-}
-
-export function mse_loss_f32_scalar(pred: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
-  return mseScalar(pred, target, grad, 0, n, scale);
 }
 
 // @ts-ignore: decorator
@@ -108,7 +105,8 @@ export function mse_loss_f32_scalar(pred: usize, target: usize, grad: usize, n: 
   return s;
 }
 
-export function bce_logits_loss_f32_simd(logits: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
+export function bce_logits_loss_f32(logits: usize, target: usize, grad: usize, n: i32, params: usize): f64 {
+  const scale = load<f32>(params);
   if (!ASC_FEATURE_SIMD) return bceScalar(logits, target, grad, n, scale);
   const vs = f32x4.splat(scale), one = f32x4.splat(1.0), zero = f32x4.splat(0);
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
@@ -132,17 +130,13 @@ export function bce_logits_loss_f32_simd(logits: usize, target: usize, grad: usi
   return s;
 }
 
-export function bce_logits_loss_f32_scalar(logits: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
-  return bceScalar(logits, target, grad, n, scale);
-}
-
-// One row of softmax cross-entropy; `simd` selects the v128 loops (then [0, c & ~3) is vectorised).
+// One row of softmax cross-entropy; in the SIMD build [0, c & ~3) runs in v128 loops.
 // @ts-ignore: decorator
-@inline function softmaxRow(z: usize, t: usize, g: usize, c: i32, scale: f32, simd: bool): f64 {
+@inline function softmaxRow(z: usize, t: usize, g: usize, c: i32, scale: f32): f64 {
   let j = 0;
   let mx: f32 = -Infinity;
   // Maximum (exact in any order).
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     let vm = f32x4.splat(-Infinity);
     for (; j + 4 <= c; j += 4) vm = f32x4.max(vm, v128.load(z + (<usize>j << 2)));
     mx = max<f32>(max<f32>(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), max<f32>(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
@@ -151,7 +145,7 @@ export function bce_logits_loss_f32_scalar(logits: usize, target: usize, grad: u
   // eⱼ (kept in grad for now) and their sum s.
   let s: f32 = 0;
   j = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     const vmx = f32x4.splat(mx);
     let acc = f32x4.splat(0);
     for (; j + 4 <= c; j += 4) {
@@ -182,7 +176,7 @@ export function bce_logits_loss_f32_scalar(logits: usize, target: usize, grad: u
   // Loss terms tⱼ·(λ − (zⱼ − μ)) summed in float64, and the gradient.
   let l0: f64 = 0, l1: f64 = 0, l2: f64 = 0, l3: f64 = 0;
   j = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     const vmx = f32x4.splat(mx), vl = f32x4.splat(lse), vsum = f32x4.splat(s), vs = f32x4.splat(scale);
     let lo = f64x2.splat(0), hi = f64x2.splat(0);
     for (; j + 4 <= c; j += 4) {
@@ -220,22 +214,16 @@ export function bce_logits_loss_f32_scalar(logits: usize, target: usize, grad: u
   return <f64>term;
 }
 
-export function softmax_ce_loss_f32_simd(logits: usize, target: usize, grad: usize, rows: i32, cols: i32, scale: f32): f64 {
+export function softmax_ce_loss_f32(
+  logits: usize, target: usize, grad: usize, rows: i32, cols: i32, params: usize,
+): f64 {
+  const scale = load<f32>(params);
   let total: f64 = 0;
   const rs = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const o = <usize>r * rs;
-    total += softmaxRow(logits + o, target + o, grad + o, cols, scale, true);
+    total += softmaxRow(logits + o, target + o, grad + o, cols, scale);
   }
   return total;
 }
 
-export function softmax_ce_loss_f32_scalar(logits: usize, target: usize, grad: usize, rows: i32, cols: i32, scale: f32): f64 {
-  let total: f64 = 0;
-  const rs = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * rs;
-    total += softmaxRow(logits + o, target + o, grad + o, cols, scale, false);
-  }
-  return total;
-}

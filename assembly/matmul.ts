@@ -148,21 +148,31 @@ const INIT_ACC = 2;
   }
 }
 
-export function matmul_f32_simd(a: usize, b: usize, bias: usize, c: usize, m: i32, n: i32, k: i32): void {
+export function matmul_f32(a: usize, b: usize, bias: usize, c: usize, m: i32, n: i32, k: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    matmulScalar(a, b, bias, c, m, n, k);
+    return;
+  }
   if (bias == 0) gemmSimd(a, <usize>k << 2, 4, b, 0, c, m, n, k, INIT_ZERO);
   else gemmSimd(a, <usize>k << 2, 4, b, bias, c, m, n, k, INIT_BIAS);
 }
 
-export function matmul_f32_scalar(a: usize, b: usize, bias: usize, c: usize, m: i32, n: i32, k: i32): void {
+// @ts-ignore: decorator
+@inline function matmulScalar(a: usize, b: usize, bias: usize, c: usize, m: i32, n: i32, k: i32): void {
   if (bias == 0) gemmScalar(a, <usize>k << 2, 4, b, 0, c, m, n, k, INIT_ZERO);
   else gemmScalar(a, <usize>k << 2, 4, b, bias, c, m, n, k, INIT_BIAS);
 }
 
-export function matmul_tn_f32_simd(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
+export function matmul_tn_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    matmulTnScalar(a, b, c, m, n, k);
+    return;
+  }
   gemmSimd(a, 4, <usize>m << 2, b, 0, c, m, n, k, INIT_ACC);
 }
 
-export function matmul_tn_f32_scalar(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
+// @ts-ignore: decorator
+@inline function matmulTnScalar(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
   gemmScalar(a, 4, <usize>m << 2, b, 0, c, m, n, k, INIT_ACC);
 }
 
@@ -189,7 +199,7 @@ export function matmul_tn_f32_scalar(a: usize, b: usize, c: usize, m: i32, n: i3
   return s;
 }
 
-export function matmul_nt_f32_simd(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
+export function matmul_nt_f32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
   const ks = <usize>k << 2;
   const k4 = k & ~3;
   for (let i = 0; i < m; i++) {
@@ -218,14 +228,6 @@ export function matmul_nt_f32_simd(a: usize, b: usize, c: usize, m: i32, n: i32,
   }
 }
 
-export function matmul_nt_f32_scalar(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
-  const ks = <usize>k << 2;
-  for (let i = 0; i < m; i++) {
-    const pa = a + <usize>i * ks, crow = c + <usize>i * (<usize>n << 2);
-    for (let j = 0; j < n; j++) store<f32>(crow + (<usize>j << 2), dotScalar(pa, b + <usize>j * ks, k));
-  }
-}
-
 // @ts-ignore: decorator
 @inline function colsumOne(a: usize, c: usize, m: i32, rs: usize): void {
   let x = load<f32>(c);
@@ -233,7 +235,7 @@ export function matmul_nt_f32_scalar(a: usize, b: usize, c: usize, m: i32, n: i3
   store<f32>(c, x);
 }
 
-export function colsum_f32_simd(a: usize, c: usize, m: i32, n: i32): void {
+export function colsum_f32(a: usize, c: usize, m: i32, n: i32): void {
   const rs = <usize>n << 2;
   let j = 0;
   if (ASC_FEATURE_SIMD) {
@@ -264,7 +266,3 @@ export function colsum_f32_simd(a: usize, c: usize, m: i32, n: i32): void {
   for (; j < n; j++) colsumOne(a + (<usize>j << 2), c + (<usize>j << 2), m, rs);
 }
 
-export function colsum_f32_scalar(a: usize, c: usize, m: i32, n: i32): void {
-  const rs = <usize>n << 2;
-  for (let j = 0; j < n; j++) colsumOne(a + (<usize>j << 2), c + (<usize>j << 2), m, rs);
-}

@@ -1,7 +1,7 @@
 // NAdam (torch.optim.NAdam, single-tensor semantics).
 //
-//   p ← p·decay                          (decoupled weight decay; decay = 1 − lr·λ, else 1)
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ for L2 decay, else 0)
+//   p ← p·decay
+//   g ← gradSign·g + l2·p
 //   m ← lerp(m, g, 1 − β1)               (state `exp_avg`, torch's lerp, see below)
 //   v ← β2·v + (1 − β2)·g·g              (state `exp_avg_sq`)
 //   d ← √(v·(1/(1 − β2^t))) + ε
@@ -77,12 +77,12 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 // @ts-ignore: decorator
 @inline function nadamBody(
   param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32, simd: bool,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
 ): void {
   const small = lerpIsSmall(w1);
   const c = lerpCoefficient(w1, small);
   let i = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     i = small
       ? nadamLoops(param, grad, expAvg, expAvgSq, n, true, gs, wd, decay, c, b2, omb2, invBc2, eps, c1, c2)
       : nadamLoops(param, grad, expAvg, expAvgSq, n, false, gs, wd, decay, c, b2, omb2, invBc2, eps, c1, c2);
@@ -93,16 +93,11 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
   }
 }
 
-export function nadam_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
-): void {
-  nadamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, invBc2, eps, c1, c2, true);
+export function nadam_f32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), decay = load<f32>(params, 8);
+  const w1 = load<f32>(params, 12), b2 = load<f32>(params, 16), omb2 = load<f32>(params, 20);
+  const invBc2 = load<f32>(params, 24), eps = load<f32>(params, 28), c1 = load<f32>(params, 32);
+  const c2 = load<f32>(params, 36);
+  nadamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, invBc2, eps, c1, c2);
 }
 
-export function nadam_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, invBc2: f32, eps: f32, c1: f32, c2: f32,
-): void {
-  nadamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, invBc2, eps, c1, c2, false);
-}

@@ -1,7 +1,7 @@
 // RAdam (torch.optim.RAdam, single-tensor semantics).
 //
-//   p ← p·decay                          (decoupled weight decay; decay = 1 − lr·λ, else 1)
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ for L2 decay, else 0)
+//   p ← p·decay
+//   g ← gradSign·g + l2·p
 //   m ← lerp(m, g, 1 − β1)               (state `exp_avg`, torch's lerp, see nadam.ts)
 //   v ← β2·v + (1 − β2)·g·g              (state `exp_avg_sq`)
 //   rectified (ρt > 5):   p ← p + (s·m) / (√v + ε)     s = −lr·r·√(1 − β2^t)/(1 − β1^t)
@@ -70,12 +70,12 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 // @ts-ignore: decorator
 @inline function radamBody(
   param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32, rect: bool, simd: bool,
+  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32, rect: bool,
 ): void {
   const small = lerpIsSmall(w1);
   const c = lerpCoefficient(w1, small);
   let i = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     i = small
       ? radamLoops(param, grad, expAvg, expAvgSq, n, true, rect, gs, wd, decay, c, b2, omb2, negStep, eps)
       : radamLoops(param, grad, expAvg, expAvgSq, n, false, rect, gs, wd, decay, c, b2, omb2, negStep, eps);
@@ -86,30 +86,19 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
   }
 }
 
-export function radam_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32,
-): void {
-  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, eps, true, true);
+export function radam_f32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), decay = load<f32>(params, 8);
+  const w1 = load<f32>(params, 12), b2 = load<f32>(params, 16), omb2 = load<f32>(params, 20);
+  const negStep = load<f32>(params, 24), eps = load<f32>(params, 28);
+  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, eps, true);
 }
 
-export function radam_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32, eps: f32,
+export function radam_unrectified_f32(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, params: usize,
 ): void {
-  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, eps, true, false);
+  const gs = load<f32>(params), wd = load<f32>(params, 4), decay = load<f32>(params, 8);
+  const w1 = load<f32>(params, 12), b2 = load<f32>(params, 16), omb2 = load<f32>(params, 20);
+  const negStep = load<f32>(params, 24);
+  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, 0, false);
 }
 
-export function radam_unrectified_f32_simd(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32,
-): void {
-  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, 0, false, true);
-}
-
-export function radam_unrectified_f32_scalar(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32,
-  gs: f32, wd: f32, decay: f32, w1: f32, b2: f32, omb2: f32, negStep: f32,
-): void {
-  radamBody(param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, 0, false, false);
-}

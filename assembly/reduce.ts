@@ -40,9 +40,9 @@
 }
 
 // @ts-ignore: decorator
-@inline function sumSquares(x: usize, n: i32, simd: bool): f64 {
+@inline function sumSquares(x: usize, n: i32): f64 {
   let i = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     let a = f64x2.splat(0), b = f64x2.splat(0), c = f64x2.splat(0), d = f64x2.splat(0);
     for (; i + 8 <= n; i += 8) {
       const p = x + (<usize>i << 2);
@@ -75,18 +75,14 @@
 }
 
 /** Σ x[i]² in float64. */
-export function sum_squares_f32_simd(x: usize, n: i32): f64 {
-  return sumSquares(x, n, true);
-}
-
-export function sum_squares_f32_scalar(x: usize, n: i32): f64 {
-  return sumSquares(x, n, false);
+export function sum_squares_f32(x: usize, n: i32): f64 {
+  return sumSquares(x, n);
 }
 
 // @ts-ignore: decorator
-@inline function sumAbs(x: usize, n: i32, simd: bool): f64 {
+@inline function sumAbs(x: usize, n: i32): f64 {
   let i = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     let a = f64x2.splat(0), b = f64x2.splat(0), c = f64x2.splat(0), d = f64x2.splat(0);
     for (; i + 8 <= n; i += 8) {
       const p = x + (<usize>i << 2);
@@ -118,12 +114,8 @@ export function sum_squares_f32_scalar(x: usize, n: i32): f64 {
 }
 
 /** Σ |x[i]| in float64. */
-export function sum_abs_f32_simd(x: usize, n: i32): f64 {
-  return sumAbs(x, n, true);
-}
-
-export function sum_abs_f32_scalar(x: usize, n: i32): f64 {
-  return sumAbs(x, n, false);
+export function sum_abs_f32(x: usize, n: i32): f64 {
+  return sumAbs(x, n);
 }
 
 // max |x| on the bit patterns: with the sign bit cleared, a float32's bits order like its
@@ -133,10 +125,10 @@ export function sum_abs_f32_scalar(x: usize, n: i32): f64 {
 const ABS_MASK: u32 = 0x7fffffff;
 
 // @ts-ignore: decorator
-@inline function maxAbs(x: usize, n: i32, simd: bool): f64 {
+@inline function maxAbs(x: usize, n: i32): f64 {
   let i = 0;
   let m: u32 = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     const mask = i32x4.splat(ABS_MASK);
     let vm = i32x4.splat(0);
     for (; i + 4 <= n; i += 4) vm = i32x4.max_u(vm, v128.and(v128.load(x + (<usize>i << 2)), mask));
@@ -149,22 +141,18 @@ const ABS_MASK: u32 = 0x7fffffff;
 }
 
 /** max |x[i]| (0 when n = 0; NaN when any element is NaN). */
-export function max_abs_f32_simd(x: usize, n: i32): f64 {
-  return maxAbs(x, n, true);
-}
-
-export function max_abs_f32_scalar(x: usize, n: i32): f64 {
-  return maxAbs(x, n, false);
+export function max_abs_f32(x: usize, n: i32): f64 {
+  return maxAbs(x, n);
 }
 
 // A float32 is NaN or ±Inf exactly when its exponent bits are all ones.
 const EXP_MASK: u32 = 0x7f800000;
 
 // @ts-ignore: decorator
-@inline function countNonfinite(x: usize, n: i32, simd: bool): i32 {
+@inline function countNonfinite(x: usize, n: i32): i32 {
   let i = 0;
   let c = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     const mask = i32x4.splat(EXP_MASK);
     let acc = i32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
@@ -178,10 +166,7 @@ const EXP_MASK: u32 = 0x7f800000;
 }
 
 /** Number of elements that are NaN, +Inf or −Inf. */
-export function count_nonfinite_f32_simd(x: usize, n: i32): i32 {
-  return countNonfinite(x, n, true);
+export function count_nonfinite_f32(x: usize, n: i32): i32 {
+  return countNonfinite(x, n);
 }
 
-export function count_nonfinite_f32_scalar(x: usize, n: i32): i32 {
-  return countNonfinite(x, n, false);
-}

@@ -1,6 +1,6 @@
 // RMSprop, centered and with momentum (torch.optim.RMSprop, single-tensor semantics).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing; wd = λ, 0 when off)
+//   g ← gradSign·g + l2·p
 //   v ← α·v + (1 − α)·g·g                (state `square_avg`)
 //   centered: ḡ ← lerp(ḡ, g, 1 − α)      (state `grad_avg`, torch's lerp, see below)
 //             a ← √(v − ḡ·ḡ) + ε
@@ -96,12 +96,12 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 @inline function rmsBody(
   param: usize, grad: usize, sq: usize, gavg: usize, buf: usize, n: i32,
   gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
-  centered: bool, momentum: bool, simd: bool,
+  centered: bool, momentum: bool,
 ): void {
   const small = lerpIsSmall(oma);
   const c = lerpCoefficient(oma, small);
   let i = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     if (!centered) i = rmsVectors(param, grad, sq, gavg, buf, n, gs, wd, alpha, oma, c, mu, negLr, eps, false, momentum, true);
     else if (small) i = rmsVectors(param, grad, sq, gavg, buf, n, gs, wd, alpha, oma, c, mu, negLr, eps, true, momentum, true);
     else i = rmsVectors(param, grad, sq, gavg, buf, n, gs, wd, alpha, oma, c, mu, negLr, eps, true, momentum, false);
@@ -112,58 +112,35 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
   }
 }
 
-export function rmsprop_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
-): void {
-  rmsBody(param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false, true);
+export function rmsprop_f32(param: usize, grad: usize, squareAvg: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), alpha = load<f32>(params, 8);
+  const oma = load<f32>(params, 12), negLr = load<f32>(params, 16), eps = load<f32>(params, 20);
+  rmsBody(param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false);
 }
 
-export function rmsprop_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+export function rmsprop_centered_f32(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, n: i32, params: usize,
 ): void {
-  rmsBody(param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false, false);
+  const gs = load<f32>(params), wd = load<f32>(params, 4), alpha = load<f32>(params, 8);
+  const oma = load<f32>(params, 12), negLr = load<f32>(params, 16), eps = load<f32>(params, 20);
+  rmsBody(param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false);
 }
 
-export function rmsprop_centered_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+export function rmsprop_momentum_f32(
+  param: usize, grad: usize, squareAvg: usize, momentumBuffer: usize, n: i32, params: usize,
 ): void {
-  rmsBody(param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false, true);
+  const gs = load<f32>(params), wd = load<f32>(params, 4), alpha = load<f32>(params, 8);
+  const oma = load<f32>(params, 12), mu = load<f32>(params, 16), negLr = load<f32>(params, 20);
+  const eps = load<f32>(params, 24);
+  rmsBody(param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true);
 }
 
-export function rmsprop_centered_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, negLr: f32, eps: f32,
+export function rmsprop_centered_momentum_f32(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, momentumBuffer: usize, n: i32, params: usize,
 ): void {
-  rmsBody(param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false, false);
+  const gs = load<f32>(params), wd = load<f32>(params, 4), alpha = load<f32>(params, 8);
+  const oma = load<f32>(params, 12), mu = load<f32>(params, 16), negLr = load<f32>(params, 20);
+  const eps = load<f32>(params, 24);
+  rmsBody(param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true);
 }
 
-export function rmsprop_momentum_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, momentumBuffer: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
-): void {
-  rmsBody(param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true, true);
-}
-
-export function rmsprop_momentum_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, momentumBuffer: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
-): void {
-  rmsBody(param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true, false);
-}
-
-export function rmsprop_centered_momentum_f32_simd(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, momentumBuffer: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
-): void {
-  rmsBody(param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true, true);
-}
-
-export function rmsprop_centered_momentum_f32_scalar(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, momentumBuffer: usize, n: i32,
-  gs: f32, wd: f32, alpha: f32, oma: f32, mu: f32, negLr: f32, eps: f32,
-): void {
-  rmsBody(param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true, false);
-}

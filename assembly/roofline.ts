@@ -23,7 +23,8 @@
   store<f32>(p, load<f32>(p) + d);
 }
 
-export function roofline_f32_simd(param: usize, grad: usize, m: usize, v: usize, n: i32, a: f32): void {
+export function roofline_f32(param: usize, grad: usize, m: usize, v: usize, n: i32, params: usize): void {
+  const a = load<f32>(params);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const va = f32x4.splat(a);
@@ -42,9 +43,3 @@ export function roofline_f32_simd(param: usize, grad: usize, m: usize, v: usize,
   }
 }
 
-export function roofline_f32_scalar(param: usize, grad: usize, m: usize, v: usize, n: i32, a: f32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    rooflineOne(param + o, grad + o, m + o, v + o, a);
-  }
-}

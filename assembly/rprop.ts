@@ -1,6 +1,6 @@
 // Rprop (torch.optim.Rprop, single-tensor semantics).
 //
-//   g ← gs·g                             (gs = −1 when maximizing)
+//   g ← gradSign·g
 //   q ← g·prev                           (state `prev`: the last gradient used)
 //   η ← η+ if q > 0, η− if q < 0, else 1 (a NaN q compares false both ways: η = 1, as torch)
 //   s ← clamp(s·η, s_min, s_max)         (state `step_size`)
@@ -55,10 +55,10 @@
 // @ts-ignore: decorator
 @inline function rpropBody(
   param: usize, grad: usize, prev: usize, stepSize: usize, n: i32,
-  gs: f32, etaMinus: f32, etaPlus: f32, sMin: f32, sMax: f32, simd: bool,
+  gs: f32, etaMinus: f32, etaPlus: f32, sMin: f32, sMax: f32,
 ): void {
   let i = 0;
-  if (ASC_FEATURE_SIMD && simd) {
+  if (ASC_FEATURE_SIMD) {
     const vgs = f32x4.splat(gs), vem = f32x4.splat(etaMinus), vep = f32x4.splat(etaPlus);
     const vmin = f32x4.splat(sMin), vmax = f32x4.splat(sMax), one = f32x4.splat(1), zero = f32x4.splat(0);
     for (; i + 8 <= n; i += 8) {
@@ -76,16 +76,9 @@
   }
 }
 
-export function rprop_f32_simd(
-  param: usize, grad: usize, prev: usize, stepSize: usize, n: i32,
-  gs: f32, etaMinus: f32, etaPlus: f32, sMin: f32, sMax: f32,
-): void {
-  rpropBody(param, grad, prev, stepSize, n, gs, etaMinus, etaPlus, sMin, sMax, true);
+export function rprop_f32(param: usize, grad: usize, prev: usize, stepSize: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), etaMinus = load<f32>(params, 4), etaPlus = load<f32>(params, 8);
+  const sMin = load<f32>(params, 12), sMax = load<f32>(params, 16);
+  rpropBody(param, grad, prev, stepSize, n, gs, etaMinus, etaPlus, sMin, sMax);
 }
 
-export function rprop_f32_scalar(
-  param: usize, grad: usize, prev: usize, stepSize: usize, n: i32,
-  gs: f32, etaMinus: f32, etaPlus: f32, sMin: f32, sMax: f32,
-): void {
-  rpropBody(param, grad, prev, stepSize, n, gs, etaMinus, etaPlus, sMin, sMax, false);
-}

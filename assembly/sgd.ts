@@ -1,6 +1,6 @@
 // SGD with momentum, dampening, Nesterov, weight decay and maximize (torch.optim.SGD).
 //
-//   g ← gs·g + wd·p                      (gs = −1 when maximizing)
+//   g ← gradSign·g + l2·p
 //   plain:     p ← p + (−lr)·g
 //   momentum:  b ← μ'·b + (1 − τ)'·g     (first step: μ' = 0, (1 − τ)' = 1, so b = g as torch)
 //              p ← p + (−lr)·b            or, Nesterov, p ← p + (−lr)·(g + μ·b)
@@ -22,7 +22,8 @@
   store<f32>(p, pv + negLr * gv);
 }
 
-export function sgd_f32_simd(param: usize, grad: usize, n: i32, gs: f32, wd: f32, negLr: f32): void {
+export function sgd_f32(param: usize, grad: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), negLr = load<f32>(params, 8);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd), vlr = f32x4.splat(negLr);
@@ -36,13 +37,6 @@ export function sgd_f32_simd(param: usize, grad: usize, n: i32, gs: f32, wd: f32
     for (; i + 4 <= n; i += 4) sgdVec(param, grad, <usize>i << 2, vgs, vwd, vlr);
   }
   for (; i < n; i++) {
-    const o = <usize>i << 2;
-    sgdOne(param + o, grad + o, gs, wd, negLr);
-  }
-}
-
-export function sgd_f32_scalar(param: usize, grad: usize, n: i32, gs: f32, wd: f32, negLr: f32): void {
-  for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     sgdOne(param + o, grad + o, gs, wd, negLr);
   }
@@ -97,32 +91,15 @@ export function sgd_f32_scalar(param: usize, grad: usize, n: i32, gs: f32, wd: f
   }
 }
 
-export function sgd_momentum_f32_simd(
-  param: usize, grad: usize, buf: usize, n: i32, gs: f32, wd: f32, mu: f32, omd: f32, negLr: f32,
-): void {
+export function sgd_momentum_f32(param: usize, grad: usize, buf: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), mu = load<f32>(params, 8);
+  const omd = load<f32>(params, 12), negLr = load<f32>(params, 16);
   momentumSimd(param, grad, buf, n, gs, wd, mu, omd, 0, negLr, false);
 }
 
-export function sgd_momentum_f32_scalar(
-  param: usize, grad: usize, buf: usize, n: i32, gs: f32, wd: f32, mu: f32, omd: f32, negLr: f32,
-): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    momOne(param + o, grad + o, buf + o, gs, wd, mu, omd, 0, negLr, false);
-  }
-}
-
-export function sgd_nesterov_f32_simd(
-  param: usize, grad: usize, buf: usize, n: i32, gs: f32, wd: f32, mu: f32, omd: f32, nest: f32, negLr: f32,
-): void {
+export function sgd_nesterov_f32(param: usize, grad: usize, buf: usize, n: i32, params: usize): void {
+  const gs = load<f32>(params), wd = load<f32>(params, 4), mu = load<f32>(params, 8);
+  const omd = load<f32>(params, 12), nest = load<f32>(params, 16), negLr = load<f32>(params, 20);
   momentumSimd(param, grad, buf, n, gs, wd, mu, omd, nest, negLr, true);
 }
 
-export function sgd_nesterov_f32_scalar(
-  param: usize, grad: usize, buf: usize, n: i32, gs: f32, wd: f32, mu: f32, omd: f32, nest: f32, negLr: f32,
-): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    momOne(param + o, grad + o, buf + o, gs, wd, mu, omd, nest, negLr, true);
-  }
-}

@@ -97,7 +97,9 @@ export async function runCore(o: CoreOptions): Promise<CoreResult> {
       simd.heap.f32.set(data.grads, blocks[1]! >> 2);
       const k = simd.kernels;
       const [rp, rg, rm, rv] = blocks as [number, number, number, number];
-      timed.push({ variant: 'roofline', step: () => k.roofline_f32(rp, rg, rm, rv, n, 1e-7) });
+      const ra = k.roofline_f32.scalars();
+      ra.a = 1e-7;
+      timed.push({ variant: 'roofline', step: () => k.roofline_f32(rp, rg, rm, rv, n, ra) });
       const t0 = performance.now();
       const timings = measureInterleaved(timed, n, o.schedule);
       for (const t of timings) {

@@ -57,10 +57,12 @@ for (const n of SIZES) {
   }
   const blocks = (e: Engine) => [0, 1, 2, 3].map(() => e.allocFloats(n));
   const [p1, g1, m1, v1] = blocks(one), [p2, g2, m2, v2] = blocks(two);
+  const a = one.kernels.roofline_f32.scalars();
+  a.a = 1e-7;
   const t = measureInterleaved(
     [
-      { variant: '1 thread', step: () => one.kernels.roofline_f32(p1!, g1!, m1!, v1!, n, 1e-7) },
-      { variant: '2 threads', step: () => two.kernels.roofline_f32(p2!, g2!, m2!, v2!, n, 1e-7) },
+      { variant: '1 thread', step: () => one.kernels.roofline_f32(p1!, g1!, m1!, v1!, n, a) },
+      { variant: '2 threads', step: () => two.kernels.roofline_f32(p2!, g2!, m2!, v2!, n, a) },
     ],
     n,
     schedule,

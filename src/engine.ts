@@ -6,6 +6,7 @@ import { Arena } from './memory/arena.js';
 import { Heap } from './memory/heap.js';
 import { ArrayBufferMemory, type LinearMemory, MAX_PAGES, PAGE_BYTES } from './memory/linear-memory.js';
 import { Parameter, ParameterBlock, type ParameterHost } from './memory/parameter.js';
+import { ARENA_BASE } from './wasm/kernel-table.js';
 import { jsKernels, type Kernels, wasmKernels } from './wasm/kernels.js';
 import { hasSharedMemory, hasSimd, hasWebAssembly, instantiateKernels } from './wasm/loader.js';
 import type { ThreadPool } from './threads/pool.js';
@@ -46,9 +47,8 @@ export type ParameterSpec =
   | ArrayLike<number>
   | { shape?: readonly number[]; data?: ArrayLike<number>; name?: string };
 
-/** Byte offset of the reductions' scratch space; the arena starts above it. */
+/** Byte offset of the reductions' scratch space (64 bytes); the kernels' parameter block and the arena lie above it (src/wasm/kernel-table.ts). */
 export const SCRATCH_OFFSET = 64;
-const ARENA_BASE = 256;
 
 /** Picks the backend `'auto'` resolves to in this runtime. */
 export function detectBackend(): Backend {
@@ -271,5 +271,5 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
   const memory = new WebAssembly.Memory({ initial: pages });
   const exports = await instantiateKernels(backend, memory);
-  return new Engine(backend, memory, wasmKernels(exports, backend));
+  return new Engine(backend, memory, wasmKernels(exports, memory, backend));
 }

@@ -10,6 +10,7 @@ import { mixedSizes } from '../bench/extras.js';
 import { IDIOMATIC } from '../bench/idiomatic.js';
 import { measureInterleaved, median } from '../bench/measure.js';
 import type { BenchRecord, BenchResults } from '../bench/records.js';
+import { scalars } from '../src/wasm/kernel-table.js';
 import { buildRows, markdownReport, markdownTable, targets } from '../bench/report.js';
 import { speedupSvg } from '../bench/svg.js';
 import { loadTfjs } from '../bench/tfjs.js';
@@ -85,7 +86,7 @@ describe('roofline kernel', () => {
         f.set(d.grads, m >> 2);
         f.set(d.params, v >> 2);
         f.fill(NaN, (p >> 2) + n, (p >> 2) + n + 4); // past the end: must stay untouched
-        e.kernels.roofline_f32(p, g, m, v, n, 0.25);
+        e.kernels.roofline_f32(p, g, m, v, n, Object.assign(scalars('roofline_f32'), { a: 0.25 }));
         const out = Float32Array.from([...f.subarray(p >> 2, (p >> 2) + n + 4), ...f.subarray(m >> 2, (m >> 2) + n), ...f.subarray(v >> 2, (v >> 2) + n)]);
         outs.push(out);
         expect(out[0]).toBe(Math.fround(d.params[0]! + Math.fround(0.25 * d.grads[0]!)));

@@ -40,7 +40,7 @@ describe('engine', () => {
     expect(wat('scalar')).not.toMatch(/v128|f32x4/);
     expect(WebAssembly.validate(wasmBytes('scalar') as BufferSource)).toBe(true);
     const exports = WebAssembly.Module.exports(await compileKernels('scalar')).map((x) => x.name);
-    for (const name of KERNEL_NAMES) expect(exports).toContain(`${name}_scalar`);
+    for (const name of KERNEL_NAMES) expect(exports).toContain(name);
   });
 
   it('registers every optimizer by its reference name', () => {

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, SCRATCH_OFFSET } from '../src/engine.js';
 import { Lamb } from '../src/optim/lamb.js';
+import { scalars } from '../src/wasm/kernel-table.js';
 import { engines } from './helpers/lockstep.js';
 import { expectBits, expectNear, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
 
@@ -82,7 +83,10 @@ describe('Lamb', () => {
         const [w] = e.parameters([p]);
         w!.grad.set(g);
         const m = e.allocFloats(n), v = e.allocFloats(n);
-        e.kernels.lamb_moments_f32(w!.offset, w!.gradOffset, m, v, SCRATCH_OFFSET, n, 1, f(0.1), f(0.9), f(0.001), f(0.999), f(10), f(1000), 0, f(1e-6), f(0.01));
+        const s = Object.assign(scalars('lamb_moments_f32'), {
+          gradSign: 1, oneMinusB1: 0.1, b1: 0.9, oneMinusB2: 0.001, b2: 0.999, invBc1: 10, invBc2: 1000, epsRoot: 0, eps: 1e-6, weightDecay: 0.01,
+        });
+        e.kernels.lamb_moments_f32(w!.offset, w!.gradOffset, m, v, SCRATCH_OFFSET, n, s);
         const f64 = e.heap.f64;
         const out = [f64[SCRATCH_OFFSET >> 3]!, f64[(SCRATCH_OFFSET >> 3) + 1]!];
         e.freeFloats(m);

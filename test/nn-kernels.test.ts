@@ -170,7 +170,7 @@ describe('loss kernels', () => {
   it.each(SIZES)('mse_loss_f32, n = %i', (n) => {
     const p = rand(n + 3, n, 4), t = rand(n + 4, n, 4);
     const scale = Math.fround(2 / Math.max(n, 1));
-    const { ret, bufs } = agree(runEverywhere({ p, t, g: nan(n) }, (k, at) => k.mse_loss_f32(at.p!, at.t!, at.g!, n, scale)), `mse n=${n}`);
+    const { ret, bufs } = agree(runEverywhere({ p, t, g: nan(n) }, (k, at) => k.mse_loss_f32(at.p!, at.t!, at.g!, n, Object.assign(k.mse_loss_f32.scalars(), { scale }))), `mse n=${n}`);
     let e = 0;
     for (let i = 0; i < n; i++) {
       const d = p[i]! - t[i]!;
@@ -184,7 +184,7 @@ describe('loss kernels', () => {
     const z = activationInput(n, n + 5).map((v) => Math.max(-60, Math.min(60, v)));
     const t = rand(n + 6, n).map((v) => (v > 0 ? 1 : v < -0.5 ? 0 : 0.3));
     const scale = Math.fround(1 / Math.max(n, 1));
-    const { ret, bufs } = agree(runEverywhere({ z, t, g: nan(n) }, (k, at) => k.bce_logits_loss_f32(at.z!, at.t!, at.g!, n, scale)), `bce n=${n}`);
+    const { ret, bufs } = agree(runEverywhere({ z, t, g: nan(n) }, (k, at) => k.bce_logits_loss_f32(at.z!, at.t!, at.g!, n, Object.assign(k.bce_logits_loss_f32.scalars(), { scale }))), `bce n=${n}`);
     let e = 0;
     for (let i = 0; i < n; i++) {
       const zi = z[i]!, ti = t[i]!;
@@ -206,7 +206,7 @@ describe('loss kernels', () => {
     }
     const scale = Math.fround(1 / Math.max(rows, 1));
     const { ret, bufs } = agree(
-      runEverywhere({ z, t, g: nan(rows * cols) }, (k, at) => k.softmax_ce_loss_f32(at.z!, at.t!, at.g!, rows, cols, scale)),
+      runEverywhere({ z, t, g: nan(rows * cols) }, (k, at) => k.softmax_ce_loss_f32(at.z!, at.t!, at.g!, rows, cols, Object.assign(k.softmax_ce_loss_f32.scalars(), { scale }))),
       `softmax_ce ${rows}×${cols}`,
     );
     let e = 0;

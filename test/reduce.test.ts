@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
+import { scalars } from '../src/wasm/kernel-table.js';
 import { bitDiff, engines, randomFloats, seeded } from './helpers/toolkit.js';
 
 const SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 1023];
@@ -140,11 +141,11 @@ type Op = (e: Engine, y: number, x: number, n: number) => void;
 const f = Math.fround;
 const OPS: Record<string, { run: Op; ref: (y: Float32Array, x: Float32Array) => void }> = {
   scale: {
-    run: (e, y, _x, n) => e.kernels.scale_f32(y, n, f(-0.3)),
+    run: (e, y, _x, n) => e.kernels.scale_f32(y, n, Object.assign(scalars('scale_f32'), { a: -0.3 })),
     ref: (y) => y.forEach((v, i) => (y[i] = f(v * f(-0.3)))),
   },
   clamp: {
-    run: (e, y, _x, n) => e.kernels.clamp_f32(y, n, -0.25, 0.5),
+    run: (e, y, _x, n) => e.kernels.clamp_f32(y, n, Object.assign(scalars('clamp_f32'), { lo: -0.25, hi: 0.5 })),
     ref: (y) =>
       y.forEach((v, i) => {
         const t = v < -0.25 ? -0.25 : v;
@@ -152,7 +153,7 @@ const OPS: Record<string, { run: Op; ref: (y: Float32Array, x: Float32Array) => 
       }),
   },
   axpby: {
-    run: (e, y, x, n) => e.kernels.axpby_f32(y, x, n, f(0.9), f(0.1)),
+    run: (e, y, x, n) => e.kernels.axpby_f32(y, x, n, Object.assign(scalars('axpby_f32'), { a: 0.9, b: 0.1 })),
     ref: (y, x) => y.forEach((v, i) => (y[i] = f(f(f(0.9) * v) + f(f(0.1) * x[i]!)))),
   },
   copy: { run: (e, y, x, n) => e.kernels.copy_f32(y, x, n), ref: (y, x) => y.set(x) },
@@ -207,7 +208,7 @@ describe('elementwise kernels', () => {
       for (const [lo, hi] of [[-0, 0], [0, -0], [-1, NaN], [NaN, 1], [0.25, 0.25]]) {
         const a = e.allocFloats(words.length);
         new Uint32Array(e.memory.buffer, a, words.length).set(words);
-        e.kernels.clamp_f32(a, words.length, lo!, hi!);
+        e.kernels.clamp_f32(a, words.length, Object.assign(scalars('clamp_f32'), { lo: lo!, hi: hi! }));
         rows.push([...new Uint32Array(e.memory.buffer, a, words.length)]);
         e.freeFloats(a);
       }

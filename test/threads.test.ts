@@ -2,8 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../src/index.js';
-import { SPLITTABLE } from '../src/threads/split.js';
-import { KERNEL_NAMES } from '../src/wasm/kernels.js';
+import { KERNEL_TABLE, scalars } from '../src/wasm/kernel-table.js';
 import { dispose, firstBitDifference, rig, setGrads } from './helpers/lockstep.js';
 import { optimizerCases } from './helpers/optimizer-table.js';
 
@@ -18,11 +17,28 @@ afterAll(() => {
   threaded.dispose();
 });
 
+const sgd = (negLr: number) => Object.assign(scalars('sgd_f32'), { gradSign: 1, l2: 0, negLr });
+
 describe('threads', () => {
   it('the threaded engine has a worker and shared memory', () => {
     expect(threaded.threads).toBe(2);
     expect(threaded.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
-    for (const k of Object.keys(SPLITTABLE)) expect(KERNEL_NAMES).toContain(k);
+  });
+
+  it('the split is derived from the table: every elementwise kernel, no reduction or matrix product', () => {
+    const split = KERNEL_TABLE.filter((e) => e.splittable).map((e) => e.name);
+    // Every optimizer's update kernel (LAMB's moment pass is a reduction), and the elementwise helpers.
+    for (const name of [
+      'sgd_f32', 'sgd_momentum_f32', 'sgd_nesterov_f32', 'adam_f32', 'adam_amsgrad_f32', 'adagrad_f32', 'rmsprop_f32',
+      'rmsprop_centered_f32', 'rmsprop_momentum_f32', 'rmsprop_centered_momentum_f32', 'adadelta_f32', 'adamax_f32',
+      'nadam_f32', 'radam_f32', 'radam_unrectified_f32', 'rprop_f32', 'lion_f32', 'lamb_apply_f32', 'adabelief_f32',
+      'roofline_f32', 'scale_f32', 'clamp_f32', 'axpby_f32', 'copy_f32', 'swap_f32', 'relu_f32', 'tanh_backward_f32',
+    ]) {
+      expect(split).toContain(name);
+    }
+    for (const name of ['lamb_moments_f32', 'sum_squares_f32', 'count_nonfinite_f32', 'matmul_f32', 'colsum_f32', 'mse_loss_f32', 'softmax_ce_loss_f32']) {
+      expect(split).not.toContain(name);
+    }
   });
 
   it('every optimizer gives the same bits as one thread, at random sizes (fast-check)', () => {
@@ -60,11 +76,11 @@ describe('threads', () => {
   it('a kernel that faults in a worker surfaces as an Error on the caller', () => {
     const size = threaded.memory.buffer.byteLength;
     // 64 elements: the caller's half ends exactly at the end of memory, the worker's half is past it.
-    expect(() => threaded.kernels.sgd_f32(size - 128, size - 128, 64, 1, 0, -0.1)).toThrow(/a kernel threw in worker 0/);
+    expect(() => threaded.kernels.sgd_f32(size - 128, size - 128, 64, sgd(-0.1))).toThrow(/a kernel threw in worker 0/);
     // The pool is still usable afterwards.
     const [p] = threaded.parameters([new Float32Array(100).fill(1)]);
     p!.grad.fill(1);
-    threaded.kernels.sgd_f32(p!.offset, p!.gradOffset, 100, 1, 0, -0.5);
+    threaded.kernels.sgd_f32(p!.offset, p!.gradOffset, 100, sgd(-0.5));
     expect(p!.data.every((x) => x === 0.5)).toBe(true);
   });
 

@@ -41,7 +41,7 @@ function engineSync(backend: Backend, bytes: number): Engine {
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   if (backend === 'js') return new Engine('js', memory, null);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes(backend) as BufferSource), { env: { memory } });
-  return new Engine(backend, memory, wasmKernels(instance.exports as Record<string, unknown>, backend));
+  return new Engine(backend, memory, wasmKernels(instance.exports as Record<string, unknown>, memory, backend));
 }
 
 function caseName(c: ClippingCase, i: number): string {

@@ -12,8 +12,13 @@
  * For `softmax-cross-entropy` give targets as one-hot rows (see {@link oneHot}) or probabilities.
  */
 import type { Engine } from '../engine.js';
+import { scalars } from '../wasm/kernel-table.js';
 
 const f = Math.fround;
+
+const MSE = scalars('mse_loss_f32');
+const BCE = scalars('bce_logits_loss_f32');
+const SOFTMAX_CE = scalars('softmax_ce_loss_f32');
 
 export type Loss = 'mse' | 'bce-with-logits' | 'softmax-cross-entropy';
 
@@ -35,11 +40,14 @@ export function computeLoss(engine: Engine, loss: Loss, input: number, target: n
   if (n === 0) return NaN; // the mean of nothing, as torch
   switch (loss) {
     case 'mse':
-      return k.mse_loss_f32(input, target, grad, n, f(2 / n)) / n;
+      MSE.scale = 2 / n;
+      return k.mse_loss_f32(input, target, grad, n, MSE) / n;
     case 'bce-with-logits':
-      return k.bce_logits_loss_f32(input, target, grad, n, f(1 / n)) / n;
+      BCE.scale = 1 / n;
+      return k.bce_logits_loss_f32(input, target, grad, n, BCE) / n;
     case 'softmax-cross-entropy':
-      return k.softmax_ce_loss_f32(input, target, grad, rows, cols, f(1 / rows)) / rows;
+      SOFTMAX_CE.scale = 1 / rows;
+      return k.softmax_ce_loss_f32(input, target, grad, rows, cols, SOFTMAX_CE) / rows;
   }
 }
 

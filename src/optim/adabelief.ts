@@ -15,13 +15,14 @@
  *
  * State: `exp_avg` (m), `exp_avg_sq` (s).
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
+const BELIEF = scalars('adabelief_f32');
 
 export interface AdaBeliefOptions {
   /** Learning rate. Default 1e-3. */
@@ -67,10 +68,18 @@ export class AdaBelief extends Optimizer<AdaBeliefOptions> {
     const [b1, b2] = o.betas;
     const bc1 = optaxBiasCorrection(b1, run.step);
     const bc2 = optaxBiasCorrection(b2, run.step);
-    const gs = o.maximize ? -1 : 1;
-    const negStep = f(f(-o.lr) / bc1);
-    const invBc2s = f(1 / Math.sqrt(bc2));
-    const { exp_avg: m, exp_avg_sq: s } = run.buffers as Record<string, number>;
-    k.adabelief_f32(run.offset, run.gradOffset, m!, s!, run.n, gs, f(1 - b1), f(b1), f(1 - b2), f(b2), f(o.epsRoot), negStep, invBc2s, f(o.eps));
+    const s = BELIEF;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.oneMinusB1 = 1 - b1;
+    s.b1 = b1;
+    s.oneMinusB2 = 1 - b2;
+    s.b2 = b2;
+    s.epsRoot = o.epsRoot;
+    s.negStep = f(-o.lr) / bc1;
+    s.invBc2Sqrt = 1 / Math.sqrt(bc2);
+    s.eps = o.eps;
+    const { exp_avg: m, exp_avg_sq: v } = run.buffers as Record<string, number>;
+    k.adabelief_f32(run.offset, run.gradOffset, m!, v!, run.n, s);
   }
+
 }

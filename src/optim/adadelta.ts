@@ -12,12 +12,12 @@
  * ```
  * State: `square_avg` (v), `acc_delta` (u); both start at 0.
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema, unitClosed } from '../validation/index.js';
 
-const f = Math.fround;
+const ADADELTA = scalars('adadelta_f32');
 
 export interface AdadeltaOptions {
   /** Coefficient that scales the update d before it is applied. Default 1.0. */
@@ -67,8 +67,15 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   }
 
   protected stepRun(o: AdadeltaOptions, run: Run, k: Kernels): void {
-    const gs = o.maximize ? -1 : 1;
+    const s = ADADELTA;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.weightDecay;
+    s.rho = o.rho;
+    s.oneMinusRho = 1 - o.rho;
+    s.negLr = -o.lr;
+    s.eps = o.eps;
     const { square_avg: v, acc_delta: u } = run.buffers as Record<string, number>;
-    k.adadelta_f32(run.offset, run.gradOffset, v!, u!, run.n, gs, f(o.weightDecay), f(o.rho), f(1 - o.rho), f(-o.lr), f(o.eps));
+    k.adadelta_f32(run.offset, run.gradOffset, v!, u!, run.n, s);
   }
+
 }

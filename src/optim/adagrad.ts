@@ -12,12 +12,13 @@
  * ```
  * State: `sum` (s).
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
+const ADAGRAD = scalars('adagrad_f32');
 
 export interface AdagradOptions {
   /** Learning rate. Default 1e-2. */
@@ -84,8 +85,12 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected stepRun(o: AdagradOptions, run: Run, k: Kernels): void {
-    const clr = o.lr / (1 + (run.step - 1) * o.lrDecay);
-    const gs = o.maximize ? -1 : 1;
-    k.adagrad_f32(run.offset, run.gradOffset, run.buffers.sum!, run.n, gs, f(o.weightDecay), f(-clr), f(o.eps));
+    const s = ADAGRAD;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.weightDecay;
+    s.negClr = -o.lr / (1 + (run.step - 1) * o.lrDecay);
+    s.eps = o.eps;
+    k.adagrad_f32(run.offset, run.gradOffset, run.buffers.sum!, run.n, s);
   }
+
 }

@@ -6,18 +6,19 @@
  * Per element, at step t (g negated first when `maximize`, λ = weightDecay):
  * ```
  * g ← g + λ·p                                  (when λ ≠ 0)
- * m ← m + (1 − β1)·(g − m)
+ * m ← lerp(m, g, 1 − β1)
  * u ← max(β2·u, |g| + ε)
  * p ← p − lr/(1 − β1ᵗ) · m/u
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * State: `exp_avg` (m), `exp_inf` (u); both start at 0.
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
-const f = Math.fround;
+const ADAMAX = scalars('adamax_f32');
 
 export interface AdamaxOptions {
   /** Learning rate. Default 2e-3. */
@@ -67,9 +68,15 @@ export class Adamax extends Optimizer<AdamaxOptions> {
 
   protected stepRun(o: AdamaxOptions, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
-    const gs = o.maximize ? -1 : 1;
-    const negClr = f(-o.lr / (1 - b1 ** run.step));
+    const s = ADAMAX;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.weightDecay;
+    s.oneMinusB1 = 1 - b1;
+    s.b2 = b2;
+    s.negClr = -o.lr / (1 - b1 ** run.step);
+    s.eps = o.eps;
     const { exp_avg: m, exp_inf: u } = run.buffers as Record<string, number>;
-    k.adamax_f32(run.offset, run.gradOffset, m!, u!, run.n, gs, f(o.weightDecay), f(1 - b1), f(b2), negClr, f(o.eps));
+    k.adamax_f32(run.offset, run.gradOffset, m!, u!, run.n, s);
   }
+
 }

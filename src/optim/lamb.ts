@@ -17,13 +17,15 @@
  * State: `exp_avg` (m), `exp_avg_sq` (v).
  */
 import { SCRATCH_OFFSET } from '../engine.js';
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
+const MOMENTS = scalars('lamb_moments_f32');
+const APPLY = scalars('lamb_apply_f32');
 
 export interface LambOptions {
   /** Learning rate. Default 1e-3. */
@@ -81,21 +83,29 @@ export class Lamb extends Optimizer<LambOptions> {
 
   protected stepRun(o: LambOptions, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
-    const invBc1 = f(1 / optaxBiasCorrection(b1, run.step));
-    const invBc2 = f(1 / optaxBiasCorrection(b2, run.step));
-    const gs = o.maximize ? -1 : 1;
-    const w1 = f(1 - b1), fb1 = f(b1), w2 = f(1 - b2), fb2 = f(b2);
-    const epsRoot = f(o.epsRoot), eps = f(o.eps), wd = f(o.weightDecay), negLr = f(-o.lr);
+    const s = MOMENTS, a = APPLY;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.oneMinusB1 = 1 - b1;
+    s.b1 = b1;
+    s.oneMinusB2 = 1 - b2;
+    s.b2 = b2;
+    a.invBc1 = s.invBc1 = 1 / optaxBiasCorrection(b1, run.step);
+    a.invBc2 = s.invBc2 = 1 / optaxBiasCorrection(b2, run.step);
+    a.epsRoot = s.epsRoot = o.epsRoot;
+    a.eps = s.eps = o.eps;
+    a.weightDecay = s.weightDecay = o.weightDecay;
+    a.negLr = -o.lr;
     const { exp_avg: m, exp_avg_sq: v } = run.buffers as Record<string, number>;
     const sums = this.engine.heap;
     for (const p of run.params) {
       const rel = p.offset - run.offset;
-      k.lamb_moments_f32(p.offset, p.gradOffset, m! + rel, v! + rel, SCRATCH_OFFSET, p.length, gs, w1, fb1, w2, fb2, invBc1, invBc2, epsRoot, eps, wd);
+      k.lamb_moments_f32(p.offset, p.gradOffset, m! + rel, v! + rel, SCRATCH_OFFSET, p.length, s);
       const f64 = sums.f64;
       const uNorm = norm(f64[SCRATCH_OFFSET >> 3]!);
       const pNorm = norm(f64[(SCRATCH_OFFSET >> 3) + 1]!);
-      const tr = pNorm === 0 || uNorm === 0 ? 1 : f(pNorm / uNorm);
-      k.lamb_apply_f32(p.offset, m! + rel, v! + rel, p.length, invBc1, invBc2, epsRoot, eps, wd, negLr, tr);
+      a.trustRatio = pNorm === 0 || uNorm === 0 ? 1 : f(pNorm / uNorm);
+      k.lamb_apply_f32(p.offset, m! + rel, v! + rel, p.length, a);
     }
   }
+
 }

@@ -15,12 +15,12 @@
  *
  * State: `exp_avg` (m).
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
-const f = Math.fround;
+const LION = scalars('lion_f32');
 
 export interface LionOptions {
   /** Learning rate. Default 1e-4. */
@@ -64,7 +64,15 @@ export class Lion extends Optimizer<LionOptions> {
 
   protected stepRun(o: LionOptions, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
-    const gs = o.maximize ? -1 : 1;
-    k.lion_f32(run.offset, run.gradOffset, run.buffers.exp_avg!, run.n, gs, f(1 - b1), f(b1), f(1 - b2), f(b2), f(o.weightDecay), f(-o.lr));
+    const s = LION;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.oneMinusB1 = 1 - b1;
+    s.b1 = b1;
+    s.oneMinusB2 = 1 - b2;
+    s.b2 = b2;
+    s.weightDecay = o.weightDecay;
+    s.negLr = -o.lr;
+    k.lion_f32(run.offset, run.gradOffset, run.buffers.exp_avg!, run.n, s);
   }
+
 }

@@ -9,20 +9,22 @@
  * g ← g + λ·p                          otherwise (L2), when λ ≠ 0
  * μt = β1·(1 − ½·0.96^(t·ψ))           μt+1 = β1·(1 − ½·0.96^((t+1)·ψ))
  * Π ← Π·μt                             (scalar state `mu_product`, float32, starts at 1)
- * m ← m + (1 − β1)(g − m)              v ← β2·v + (1 − β2)·g²
+ * m ← lerp(m, g, 1 − β1)               v ← β2·v + (1 − β2)·g²
  * d = √(v / (1 − β2ᵗ)) + ε
  * p ← p − lr·(1 − μt)/(1 − Π) · g/d − lr·μt+1/(1 − Π·μt+1) · m/d
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0, momentumDecay 4e-3,
  * decoupledWeightDecay false, maximize false.
  * State: `exp_avg` (m), `exp_avg_sq` (v), scalar `mu_product` (Π).
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
+const NADAM = scalars('nadam_f32');
 
 export interface NAdamOptions {
   /** Learning rate. Default 2e-3. */
@@ -109,13 +111,19 @@ export class NAdam extends Optimizer<NAdamOptions> {
     // torch keeps the product as a float32 tensor: `mu_product *= mu` multiplies in float32.
     const mp = f(run.scalars.mu_product! * f(mu));
     run.scalars.mu_product = mp;
-    const bc2 = 1 - b2 ** t;
-    const c1 = f((-lr * (1 - mu)) / (1 - mp));
-    const c2 = f((-lr * muNext) / (1 - mp * muNext));
-    const gs = o.maximize ? -1 : 1;
-    const l2 = o.decoupledWeightDecay ? 0 : f(wd);
-    const decay = o.decoupledWeightDecay ? f(1 - lr * wd) : 1;
+    const s = NADAM;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.decoupledWeightDecay ? 0 : wd;
+    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
+    s.oneMinusB1 = 1 - b1;
+    s.b2 = b2;
+    s.oneMinusB2 = 1 - b2;
+    s.invBc2 = 1 / (1 - b2 ** t);
+    s.eps = eps;
+    s.gradCoef = (-lr * (1 - mu)) / (1 - mp);
+    s.momentumCoef = (-lr * muNext) / (1 - mp * muNext);
     const { exp_avg: m, exp_avg_sq: v } = run.buffers as Record<string, number>;
-    k.nadam_f32(run.offset, run.gradOffset, m!, v!, run.n, gs, l2, decay, f(1 - b1), f(b2), f(1 - b2), f(1 / bc2), f(eps), c1, c2);
+    k.nadam_f32(run.offset, run.gradOffset, m!, v!, run.n, s);
   }
+
 }

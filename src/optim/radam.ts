@@ -7,22 +7,24 @@
  * ```
  * p ← p·(1 − lr·λ)                     if decoupledWeightDecay (RAdamW)
  * g ← g + λ·p                          otherwise (L2), when λ ≠ 0
- * m ← m + (1 − β1)(g − m)              v ← β2·v + (1 − β2)·g²
+ * m ← lerp(m, g, 1 − β1)               v ← β2·v + (1 − β2)·g²
  * ρ∞ = 2/(1 − β2) − 1                  ρt = ρ∞ − 2t·β2ᵗ/(1 − β2ᵗ)
  * if ρt > 5:  r = √((ρt − 4)(ρt − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρt))
  *             p ← p − lr·r·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε)
  * else:       p ← p − lr/(1 − β1ᵗ) · m           (momentum SGD while the variance is intractable)
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * With the default β2 = 0.999 the first 5 steps are unrectified.
  * Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0, decoupledWeightDecay false,
  * maximize false. State: `exp_avg` (m), `exp_avg_sq` (v).
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
-const f = Math.fround;
+const RECTIFIED = scalars('radam_f32');
+const UNRECTIFIED = scalars('radam_unrectified_f32');
 
 export interface RAdamOptions {
   /** Learning rate. Default 1e-3. */
@@ -103,12 +105,21 @@ export class RAdam extends Optimizer<RAdamOptions> {
     const { lr, eps, weightDecay: wd } = o;
     const [b1, b2] = o.betas;
     const { rectified, scale } = radamStepScale(lr, b1, b2, run.step);
-    const gs = o.maximize ? -1 : 1;
-    const l2 = o.decoupledWeightDecay ? 0 : f(wd);
-    const decay = o.decoupledWeightDecay ? f(1 - lr * wd) : 1;
+    const s = rectified ? RECTIFIED : UNRECTIFIED;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.decoupledWeightDecay ? 0 : wd;
+    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
+    s.oneMinusB1 = 1 - b1;
+    s.b2 = b2;
+    s.oneMinusB2 = 1 - b2;
+    s.negStep = -scale;
     const { exp_avg: m, exp_avg_sq: v } = run.buffers as Record<string, number>;
-    const args = [run.offset, run.gradOffset, m!, v!, run.n, gs, l2, decay, f(1 - b1), f(b2), f(1 - b2), f(-scale)] as const;
-    if (rectified) k.radam_f32(...args, f(eps));
-    else k.radam_unrectified_f32(...args);
+    if (rectified) {
+      RECTIFIED.eps = eps;
+      k.radam_f32(run.offset, run.gradOffset, m!, v!, run.n, RECTIFIED);
+    } else {
+      k.radam_unrectified_f32(run.offset, run.gradOffset, m!, v!, run.n, UNRECTIFIED);
+    }
   }
+
 }

@@ -7,20 +7,22 @@
  * ```
  * g ← g + λ·p                                  (when λ ≠ 0)
  * v ← α·v + (1 − α)·g²
- * ḡ ← ḡ + (1 − α)·(g − ḡ)                      (centered only)
+ * ḡ ← lerp(ḡ, g, 1 − α)                       (centered only)
  * a = √(v − ḡ²) + ε   if centered,   √v + ε   otherwise
  * b ← μ·b + g/a,  p ← p − lr·b                 (μ > 0)
  * p ← p − lr·g/a                               (μ = 0)
+ * lerp(x, y, w) = x + w·(y − x) if |w| < ½, else y − (1 − w)·(y − x)   (torch's lerp)
  * ```
  * State: `square_avg` (v), `momentum_buffer` (b, when μ > 0), `grad_avg` (ḡ, when centered); all
  * start at 0.
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
 
-const f = Math.fround;
+const PLAIN = scalars('rmsprop_f32');
+const WITH_MOMENTUM = scalars('rmsprop_momentum_f32');
 
 export interface RMSpropOptions {
   /** Learning rate. Default 1e-2. */
@@ -92,21 +94,24 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected stepRun(o: RMSpropOptions, run: Run, k: Kernels): void {
-    const gs = o.maximize ? -1 : 1;
-    const wd = f(o.weightDecay);
-    const alpha = f(o.alpha);
-    const oma = f(1 - o.alpha);
-    const negLr = f(-o.lr);
-    const eps = f(o.eps);
+    const s = o.momentum > 0 ? WITH_MOMENTUM : PLAIN;
+    s.gradSign = o.maximize ? -1 : 1;
+    s.l2 = o.weightDecay;
+    s.alpha = o.alpha;
+    s.oneMinusAlpha = 1 - o.alpha;
+    s.negLr = -o.lr;
+    s.eps = o.eps;
     const { square_avg: v, grad_avg: a, momentum_buffer: b } = run.buffers as Record<string, number>;
     if (o.momentum > 0) {
-      const mu = f(o.momentum);
-      if (o.centered) k.rmsprop_centered_momentum_f32(run.offset, run.gradOffset, v!, a!, b!, run.n, gs, wd, alpha, oma, mu, negLr, eps);
-      else k.rmsprop_momentum_f32(run.offset, run.gradOffset, v!, b!, run.n, gs, wd, alpha, oma, mu, negLr, eps);
+      const m = WITH_MOMENTUM;
+      m.momentum = o.momentum;
+      if (o.centered) k.rmsprop_centered_momentum_f32(run.offset, run.gradOffset, v!, a!, b!, run.n, m);
+      else k.rmsprop_momentum_f32(run.offset, run.gradOffset, v!, b!, run.n, m);
     } else if (o.centered) {
-      k.rmsprop_centered_f32(run.offset, run.gradOffset, v!, a!, run.n, gs, wd, alpha, oma, negLr, eps);
+      k.rmsprop_centered_f32(run.offset, run.gradOffset, v!, a!, run.n, PLAIN);
     } else {
-      k.rmsprop_f32(run.offset, run.gradOffset, v!, run.n, gs, wd, alpha, oma, negLr, eps);
+      k.rmsprop_f32(run.offset, run.gradOffset, v!, run.n, PLAIN);
     }
   }
+
 }

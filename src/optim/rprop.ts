@@ -16,12 +16,13 @@
  * Defaults: lr 1e-2, etas [0.5, 1.2] (= [η−, η+]), stepSizes [1e-6, 50] (= [sMin, sMax]),
  * maximize false. State: `prev`, `step_size` (s).
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, type Check, nonNegative, pair, positive, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
+const RPROP = scalars('rprop_f32');
 
 export interface RpropOptions {
   /** Learning rate: the initial step size of every element. Default 1e-2. */
@@ -87,10 +88,12 @@ export class Rprop extends Optimizer<RpropOptions> {
   }
 
   protected stepRun(o: RpropOptions, run: Run, k: Kernels): void {
-    const [etaMinus, etaPlus] = o.etas;
-    const [sMin, sMax] = o.stepSizes;
-    const gs = o.maximize ? -1 : 1;
-    const { prev, step_size: s } = run.buffers as Record<string, number>;
-    k.rprop_f32(run.offset, run.gradOffset, prev!, s!, run.n, gs, f(etaMinus), f(etaPlus), f(sMin), f(sMax));
+    const s = RPROP;
+    s.gradSign = o.maximize ? -1 : 1;
+    [s.etaMinus, s.etaPlus] = o.etas;
+    [s.stepMin, s.stepMax] = o.stepSizes;
+    const { prev, step_size: size } = run.buffers as Record<string, number>;
+    k.rprop_f32(run.offset, run.gradOffset, prev!, size!, run.n, s);
   }
+
 }

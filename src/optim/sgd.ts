@@ -12,12 +12,14 @@
  * ```
  * State: `momentum_buffer` (b), only when μ ≠ 0.
  */
-import { type Kernels } from '../wasm/kernels.js';
+import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
 
-const f = Math.fround;
+const PLAIN = scalars('sgd_f32');
+const MOMENTUM = scalars('sgd_momentum_f32');
+const NESTEROV = scalars('sgd_nesterov_f32');
 
 export interface SGDOptions {
   /** Learning rate. Default 1e-3. */
@@ -82,20 +84,31 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected stepRun(o: SGDOptions, run: Run, k: Kernels): void {
-    const gs = o.maximize ? -1 : 1;
-    const wd = f(o.weightDecay);
-    const negLr = f(-o.lr);
+    const gradSign = o.maximize ? -1 : 1;
     if (o.momentum === 0) {
-      k.sgd_f32(run.offset, run.gradOffset, run.n, gs, wd, negLr);
+      const s = PLAIN;
+      s.gradSign = gradSign;
+      s.l2 = o.weightDecay;
+      s.negLr = -o.lr;
+      k.sgd_f32(run.offset, run.gradOffset, run.n, s);
       return;
     }
     // First use of the buffer (first step, or momentum switched on later): b = 0·b + 1·g = g
     // exactly (the buffer starts zeroed), as torch's clone of the gradient.
     const first = run.step === 1 || run.fresh?.has('momentum_buffer') === true;
-    const mu = first ? 0 : f(o.momentum);
-    const omd = first ? 1 : f(1 - o.dampening);
+    const s = o.nesterov ? NESTEROV : MOMENTUM;
+    s.gradSign = gradSign;
+    s.l2 = o.weightDecay;
+    s.momentum = first ? 0 : o.momentum;
+    s.oneMinusDampening = first ? 1 : 1 - o.dampening;
+    s.negLr = -o.lr;
     const b = run.buffers.momentum_buffer!;
-    if (o.nesterov) k.sgd_nesterov_f32(run.offset, run.gradOffset, b, run.n, gs, wd, mu, omd, f(o.momentum), negLr);
-    else k.sgd_momentum_f32(run.offset, run.gradOffset, b, run.n, gs, wd, mu, omd, negLr);
+    if (o.nesterov) {
+      NESTEROV.nesterovMomentum = o.momentum;
+      k.sgd_nesterov_f32(run.offset, run.gradOffset, b, run.n, NESTEROV);
+    } else {
+      k.sgd_momentum_f32(run.offset, run.gradOffset, b, run.n, MOMENTUM);
+    }
   }
+
 }

@@ -4,33 +4,34 @@
  * dx may be dy.
  */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 import { expf } from './fmath.js';
 
 const f = Math.fround;
 
 /** y = max(x, 0). */
-export function relu_f32(h: Heap, x: number, y: number, n: number): void {
+function relu(h: Heap, x: number, y: number, n: number): void {
   const a = h.f32;
   const X = x >> 2, Y = y >> 2;
   for (let i = 0; i < n; i++) a[Y + i] = Math.max(a[X + i]!, 0);
 }
 
 /** dx = y > 0 ? dy : 0. */
-export function relu_backward_f32(h: Heap, y: number, dy: number, dx: number, n: number): void {
+function reluBackward(h: Heap, y: number, dy: number, dx: number, n: number): void {
   const a = h.f32;
   const Y = y >> 2, D = dy >> 2, X = dx >> 2;
   for (let i = 0; i < n; i++) a[X + i] = a[Y + i]! > 0 ? a[D + i]! : 0;
 }
 
 /** y = 1 / (1 + exp(−x)). */
-export function sigmoid_f32(h: Heap, x: number, y: number, n: number): void {
+function sigmoid(h: Heap, x: number, y: number, n: number): void {
   const a = h.f32;
   const X = x >> 2, Y = y >> 2;
   for (let i = 0; i < n; i++) a[Y + i] = f(1 / f(1 + expf(-a[X + i]!)));
 }
 
 /** dx = dy · (y · (1 − y)). */
-export function sigmoid_backward_f32(h: Heap, y: number, dy: number, dx: number, n: number): void {
+function sigmoidBackward(h: Heap, y: number, dy: number, dx: number, n: number): void {
   const a = h.f32;
   const Y = y >> 2, D = dy >> 2, X = dx >> 2;
   for (let i = 0; i < n; i++) {
@@ -40,7 +41,7 @@ export function sigmoid_backward_f32(h: Heap, y: number, dy: number, dx: number,
 }
 
 /** y = 1 − 2 / (exp(2x) + 1). */
-export function tanh_f32(h: Heap, x: number, y: number, n: number): void {
+function tanh(h: Heap, x: number, y: number, n: number): void {
   const a = h.f32;
   const X = x >> 2, Y = y >> 2;
   for (let i = 0; i < n; i++) {
@@ -50,7 +51,7 @@ export function tanh_f32(h: Heap, x: number, y: number, n: number): void {
 }
 
 /** dx = dy · (1 − y · y). */
-export function tanh_backward_f32(h: Heap, y: number, dy: number, dx: number, n: number): void {
+function tanhBackward(h: Heap, y: number, dy: number, dx: number, n: number): void {
   const a = h.f32;
   const Y = y >> 2, D = dy >> 2, X = dx >> 2;
   for (let i = 0; i < n; i++) {
@@ -58,3 +59,27 @@ export function tanh_backward_f32(h: Heap, y: number, dy: number, dx: number, n:
     a[X + i] = f(a[D + i]! * f(1 - f(v * v)));
   }
 }
+
+export const relu_f32 = kernel({ pointers: { x: 'elementwise', y: 'elementwise' } }, (h, x, y, n) =>
+  relu(h, x, y, n),
+);
+
+export const sigmoid_f32 = kernel({ pointers: { x: 'elementwise', y: 'elementwise' } }, (h, x, y, n) =>
+  sigmoid(h, x, y, n),
+);
+
+export const tanh_f32 = kernel({ pointers: { x: 'elementwise', y: 'elementwise' } }, (h, x, y, n) =>
+  tanh(h, x, y, n),
+);
+
+export const relu_backward_f32 = kernel({ pointers: { y: 'elementwise', dy: 'elementwise', dx: 'elementwise' } }, (h, y, dy, dx, n) =>
+  reluBackward(h, y, dy, dx, n),
+);
+
+export const sigmoid_backward_f32 = kernel({ pointers: { y: 'elementwise', dy: 'elementwise', dx: 'elementwise' } }, (h, y, dy, dx, n) =>
+  sigmoidBackward(h, y, dy, dx, n),
+);
+
+export const tanh_backward_f32 = kernel({ pointers: { y: 'elementwise', dy: 'elementwise', dx: 'elementwise' } }, (h, y, dy, dx, n) =>
+  tanhBackward(h, y, dy, dx, n),
+);

@@ -1,10 +1,11 @@
 /** Pure-JS reference for assembly/adadelta.ts (same operations, same order, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 
 const f = Math.fround;
 
 /** Adadelta over n elements: v ← ρv + (1−ρ)g²; d = √(u+ε)/√(v+ε)·g; u ← ρu + (1−ρ)d²; p ← p + negLr·d. */
-export function adadelta_f32(
+function adadelta(
   h: Heap, param: number, grad: number, squareAvg: number, accDelta: number, n: number,
   gs: number, wd: number, rho: number, omr: number, negLr: number, eps: number,
 ): void {
@@ -21,3 +22,8 @@ export function adadelta_f32(
     a[P + i] = f(p + f(negLr * d));
   }
 }
+
+export const adadelta_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise', squareAvg: 'elementwise', accDelta: 'elementwise' }, scalars: ['gradSign', 'l2', 'rho', 'oneMinusRho', 'negLr', 'eps'] },
+  (h, param, grad, squareAvg, accDelta, n, s) => adadelta(h, param, grad, squareAvg, accDelta, n, s.gradSign, s.l2, s.rho, s.oneMinusRho, s.negLr, s.eps),
+);

@@ -4,6 +4,7 @@
  * torch's lerp form is chosen once per call (lerp.ts).
  */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
@@ -33,16 +34,17 @@ function adam(
   }
 }
 
-export function adam_f32(
-  h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
-  gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, invBc2s: number, eps: number,
-): void {
-  adam(h, param, grad, expAvg, expAvgSq, 0, false, n, gs, wd, decay, w1, b2, omb2, negStep, invBc2s, eps);
-}
+const ADAM = {
+  pointers: { param: 'elementwise', grad: 'elementwise', expAvg: 'elementwise', expAvgSq: 'elementwise' },
+  scalars: ['gradSign', 'l2', 'decay', 'oneMinusB1', 'b2', 'oneMinusB2', 'negStep', 'invBc2Sqrt', 'eps'],
+} as const;
 
-export function adam_amsgrad_f32(
-  h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, maxExpAvgSq: number, n: number,
-  gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, invBc2s: number, eps: number,
-): void {
-  adam(h, param, grad, expAvg, expAvgSq, maxExpAvgSq, true, n, gs, wd, decay, w1, b2, omb2, negStep, invBc2s, eps);
-}
+export const adam_f32 = kernel(ADAM, (h, param, grad, expAvg, expAvgSq, n, s) =>
+  adam(h, param, grad, expAvg, expAvgSq, 0, false, n, s.gradSign, s.l2, s.decay, s.oneMinusB1, s.b2, s.oneMinusB2, s.negStep, s.invBc2Sqrt, s.eps),
+);
+
+export const adam_amsgrad_f32 = kernel(
+  { pointers: { ...ADAM.pointers, maxExpAvgSq: 'elementwise' }, scalars: ADAM.scalars },
+  (h, param, grad, expAvg, expAvgSq, maxExpAvgSq, n, s) =>
+    adam(h, param, grad, expAvg, expAvgSq, maxExpAvgSq, true, n, s.gradSign, s.l2, s.decay, s.oneMinusB1, s.b2, s.oneMinusB2, s.negStep, s.invBc2Sqrt, s.eps),
+);

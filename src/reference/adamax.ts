@@ -1,11 +1,12 @@
 /** Pure-JS reference for assembly/adamax.ts (same operations, same order, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
 
 /** Adamax over n elements: m ← lerp(m, g, w1); u ← max(b2·u, |g| + ε); p ← p + negClr·m/u. */
-export function adamax_f32(
+function adamax(
   h: Heap, param: number, grad: number, expAvg: number, expInf: number, n: number,
   gs: number, wd: number, w1: number, b2: number, negClr: number, eps: number,
 ): void {
@@ -27,3 +28,8 @@ export function adamax_f32(
     a[P + i] = f(p + f(f(negClr * m) / u));
   }
 }
+
+export const adamax_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise', expAvg: 'elementwise', expInf: 'elementwise' }, scalars: ['gradSign', 'l2', 'oneMinusB1', 'b2', 'negClr', 'eps'] },
+  (h, param, grad, expAvg, expInf, n, s) => adamax(h, param, grad, expAvg, expInf, n, s.gradSign, s.l2, s.oneMinusB1, s.b2, s.negClr, s.eps),
+);

@@ -1,4 +1,6 @@
-// Every pure-JS reference kernel; names match assembly/ without the _simd / _scalar suffix.
+// The kernel families: each file declares its kernels with kernel() (kernel.ts) beside their JS
+// references; src/wasm/kernel-table.ts builds the table from this module's namespace, so this is
+// the one list. Names match the exports of assembly/.
 export * from './adam.js';
 export * from './sgd.js';
 export * from './lion.js';

@@ -3,6 +3,7 @@
  * the same four-lane f64 summation order for the norms).
  */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 
 const f = Math.fround;
 
@@ -11,7 +12,7 @@ function lambU(m: number, v: number, p: number, invBc1: number, invBc2: number, 
 }
 
 /** Pass 1: updates m and v; writes Σu² and Σp² as two f64 at byte offset `out`. */
-export function lamb_moments_f32(
+function lambMoments(
   h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, out: number, n: number,
   gs: number, w1: number, b1: number, w2: number, b2: number, invBc1: number, invBc2: number, epsRoot: number, eps: number, wd: number,
 ): void {
@@ -51,7 +52,7 @@ export function lamb_moments_f32(
 }
 
 /** Pass 2: p ← p + (−lr)·(u·tr), u recomputed from the m and v of pass 1. */
-export function lamb_apply_f32(
+function lambApply(
   h: Heap, param: number, expAvg: number, expAvgSq: number, n: number,
   invBc1: number, invBc2: number, epsRoot: number, eps: number, wd: number, negLr: number, tr: number,
 ): void {
@@ -63,3 +64,21 @@ export function lamb_apply_f32(
     a[P + i] = f(p + f(negLr * f(u * tr)));
   }
 }
+
+export const lamb_moments_f32 = kernel(
+  {
+    pointers: { param: 'reduced', grad: 'reduced', expAvg: 'reduced', expAvgSq: 'reduced', out: 'reduced' },
+    scalars: ['gradSign', 'oneMinusB1', 'b1', 'oneMinusB2', 'b2', 'invBc1', 'invBc2', 'epsRoot', 'eps', 'weightDecay'],
+  },
+  (h, param, grad, expAvg, expAvgSq, out, n, s) =>
+    lambMoments(h, param, grad, expAvg, expAvgSq, out, n, s.gradSign, s.oneMinusB1, s.b1, s.oneMinusB2, s.b2, s.invBc1, s.invBc2, s.epsRoot, s.eps, s.weightDecay),
+);
+
+export const lamb_apply_f32 = kernel(
+  {
+    pointers: { param: 'elementwise', expAvg: 'elementwise', expAvgSq: 'elementwise' },
+    scalars: ['invBc1', 'invBc2', 'epsRoot', 'eps', 'weightDecay', 'negLr', 'trustRatio'],
+  },
+  (h, param, expAvg, expAvgSq, n, s) =>
+    lambApply(h, param, expAvg, expAvgSq, n, s.invBc1, s.invBc2, s.epsRoot, s.eps, s.weightDecay, s.negLr, s.trustRatio),
+);

@@ -1,12 +1,13 @@
 /** Pure-JS reference for assembly/lion.ts (same operations, same order, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 
 const f = Math.fround;
 
 /** jnp.sign: ±1, and x itself for ±0 and NaN. */
 const sign = (x: number): number => (Math.abs(x) > 0 ? (x > 0 ? 1 : -1) : x);
 
-export function lion_f32(
+function lion(
   h: Heap, param: number, grad: number, expAvg: number, n: number,
   gs: number, w1: number, b1: number, w2: number, b2: number, wd: number, negLr: number,
 ): void {
@@ -21,3 +22,8 @@ export function lion_f32(
     a[M + i] = f(f(w2 * g) + f(b2 * m0));
   }
 }
+
+export const lion_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise', expAvg: 'elementwise' }, scalars: ['gradSign', 'oneMinusB1', 'b1', 'oneMinusB2', 'b2', 'weightDecay', 'negLr'] },
+  (h, param, grad, expAvg, n, s) => lion(h, param, grad, expAvg, n, s.gradSign, s.oneMinusB1, s.b1, s.oneMinusB2, s.b2, s.weightDecay, s.negLr),
+);

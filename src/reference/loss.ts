@@ -5,6 +5,7 @@
  * the unscaled float64 sum of the terms.
  */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 import { expf, logf } from './fmath.js';
 
 const f = Math.fround;
@@ -25,7 +26,7 @@ function orderedSum(n: number, term: (i: number) => number): number {
 }
 
 /** d = p − t; grad = scale·d; returns Σ d² (float64). */
-export function mse_loss_f32(h: Heap, pred: number, target: number, grad: number, n: number, scale: number): number {
+function mseLoss(h: Heap, pred: number, target: number, grad: number, n: number, scale: number): number {
   const a = h.f32;
   const P = pred >> 2, T = target >> 2, G = grad >> 2;
   return orderedSum(n, (i) => {
@@ -36,7 +37,7 @@ export function mse_loss_f32(h: Heap, pred: number, target: number, grad: number
 }
 
 /** Binary cross-entropy on logits z with targets t; grad = scale·(σ(z) − t); returns Σ terms. */
-export function bce_logits_loss_f32(h: Heap, logits: number, target: number, grad: number, n: number, scale: number): number {
+function bceLogitsLoss(h: Heap, logits: number, target: number, grad: number, n: number, scale: number): number {
   const a = h.f32;
   const Z = logits >> 2, T = target >> 2, G = grad >> 2;
   return orderedSum(n, (i) => {
@@ -51,7 +52,7 @@ export function bce_logits_loss_f32(h: Heap, logits: number, target: number, gra
 }
 
 /** Softmax cross-entropy over rows×cols logits and target probabilities; returns Σ row losses. */
-export function softmax_ce_loss_f32(
+function softmaxCeLoss(
   h: Heap, logits: number, target: number, grad: number, rows: number, cols: number, scale: number,
 ): number {
   const a = h.f32;
@@ -86,3 +87,15 @@ export function softmax_ce_loss_f32(
   }
   return total;
 }
+
+export const mse_loss_f32 = kernel({ pointers: { pred: 'reduced', target: 'reduced', grad: 'elementwise' }, scalars: ['scale'], returns: 'f64' }, (h, pred, target, grad, n, s) =>
+  mseLoss(h, pred, target, grad, n, s.scale),
+);
+
+export const bce_logits_loss_f32 = kernel({ pointers: { logits: 'reduced', target: 'reduced', grad: 'elementwise' }, scalars: ['scale'], returns: 'f64' }, (h, logits, target, grad, n, s) =>
+  bceLogitsLoss(h, logits, target, grad, n, s.scale),
+);
+
+export const softmax_ce_loss_f32 = kernel({ pointers: { logits: 'reduced', target: 'reduced', grad: 'reduced' }, ints: ['rows', 'cols'], scalars: ['scale'], returns: 'f64' }, (h, logits, target, grad, rows, cols, s) =>
+  softmaxCeLoss(h, logits, target, grad, rows, cols, s.scale),
+);

@@ -4,11 +4,12 @@
  * WebAssembly kernels bit for bit. Row-major float32; pointers are byte offsets.
  */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 
 const f = Math.fround;
 
 /** C[m×n] = A[m×k]·B[k×n] (+ bias[n] on every row; `bias` = 0 means no bias). */
-export function matmul_f32(h: Heap, a: number, b: number, bias: number, c: number, m: number, n: number, k: number): void {
+function matmul(h: Heap, a: number, b: number, bias: number, c: number, m: number, n: number, k: number): void {
   const x = h.f32;
   const A = a >> 2, B = b >> 2, Z = bias >> 2, C = c >> 2;
   for (let i = 0; i < m; i++) {
@@ -23,7 +24,7 @@ export function matmul_f32(h: Heap, a: number, b: number, bias: number, c: numbe
 }
 
 /** C[m×n] += A[k×m]ᵀ·B[k×n]. */
-export function matmul_tn_f32(h: Heap, a: number, b: number, c: number, m: number, n: number, k: number): void {
+function matmulTn(h: Heap, a: number, b: number, c: number, m: number, n: number, k: number): void {
   const x = h.f32;
   const A = a >> 2, B = b >> 2, C = c >> 2;
   for (let i = 0; i < m; i++) {
@@ -37,7 +38,7 @@ export function matmul_tn_f32(h: Heap, a: number, b: number, c: number, m: numbe
 }
 
 /** C[m×n] = A[m×k]·B[n×k]ᵀ; each element a dot product in the four-partial-sum order. */
-export function matmul_nt_f32(h: Heap, a: number, b: number, c: number, m: number, n: number, k: number): void {
+function matmulNt(h: Heap, a: number, b: number, c: number, m: number, n: number, k: number): void {
   const x = h.f32;
   const A = a >> 2, B = b >> 2, C = c >> 2;
   const k4 = k & ~3;
@@ -61,7 +62,7 @@ export function matmul_nt_f32(h: Heap, a: number, b: number, c: number, m: numbe
 }
 
 /** c[n] += Σᵢ A[i, :] for A[m×n], rows added in order. */
-export function colsum_f32(h: Heap, a: number, c: number, m: number, n: number): void {
+function colsum(h: Heap, a: number, c: number, m: number, n: number): void {
   const x = h.f32;
   const A = a >> 2, C = c >> 2;
   for (let i = 0; i < m; i++) {
@@ -69,3 +70,19 @@ export function colsum_f32(h: Heap, a: number, c: number, m: number, n: number):
     for (let j = 0; j < n; j++) x[C + j] = f(x[C + j]! + x[r + j]!);
   }
 }
+
+export const matmul_f32 = kernel({ pointers: { a: 'reduced', b: 'reduced', bias: 'reduced', c: 'reduced' }, ints: ['m', 'n', 'k'] }, (h, a, b, bias, c, m, n, k) =>
+  matmul(h, a, b, bias, c, m, n, k),
+);
+
+export const matmul_tn_f32 = kernel({ pointers: { a: 'reduced', b: 'reduced', c: 'reduced' }, ints: ['m', 'n', 'k'] }, (h, a, b, c, m, n, k) =>
+  matmulTn(h, a, b, c, m, n, k),
+);
+
+export const matmul_nt_f32 = kernel({ pointers: { a: 'reduced', b: 'reduced', c: 'reduced' }, ints: ['m', 'n', 'k'] }, (h, a, b, c, m, n, k) =>
+  matmulNt(h, a, b, c, m, n, k),
+);
+
+export const colsum_f32 = kernel({ pointers: { a: 'reduced', c: 'reduced' }, ints: ['m', 'n'] }, (h, a, c, m, n) =>
+  colsum(h, a, c, m, n),
+);

@@ -1,17 +1,15 @@
 /** Pure-JS reference for assembly/nadam.ts (same operations, same order, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
 
-export function nadam_f32(
+function nadam(
   h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
   gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, invBc2: number, eps: number,
   c1: number, c2: number,
 ): void {
-  // The WebAssembly kernels receive these as f32 parameters: round them the same way.
-  gs = f(gs), wd = f(wd), decay = f(decay), w1 = f(w1), b2 = f(b2), omb2 = f(omb2);
-  invBc2 = f(invBc2), eps = f(eps), c1 = f(c1), c2 = f(c2);
   const a = h.f32;
   const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2;
   const small = lerpIsSmall(w1);
@@ -28,3 +26,12 @@ export function nadam_f32(
     a[P + i] = f(p + f(f(f(c1 * g) + f(c2 * m)) / d));
   }
 }
+
+export const nadam_f32 = kernel(
+  {
+    pointers: { param: 'elementwise', grad: 'elementwise', expAvg: 'elementwise', expAvgSq: 'elementwise' },
+    scalars: ['gradSign', 'l2', 'decay', 'oneMinusB1', 'b2', 'oneMinusB2', 'invBc2', 'eps', 'gradCoef', 'momentumCoef'],
+  },
+  (h, param, grad, expAvg, expAvgSq, n, s) =>
+    nadam(h, param, grad, expAvg, expAvgSq, n, s.gradSign, s.l2, s.decay, s.oneMinusB1, s.b2, s.oneMinusB2, s.invBc2, s.eps, s.gradCoef, s.momentumCoef),
+);

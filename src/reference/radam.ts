@@ -1,5 +1,6 @@
 /** Pure-JS reference for assembly/radam.ts (same operations, same order, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
@@ -8,8 +9,6 @@ function radam(
   h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
   gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, eps: number, rect: boolean,
 ): void {
-  // The WebAssembly kernels receive these as f32 parameters: round them the same way.
-  gs = f(gs), wd = f(wd), decay = f(decay), w1 = f(w1), b2 = f(b2), omb2 = f(omb2), negStep = f(negStep), eps = f(eps);
   const a = h.f32;
   const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2;
   const small = lerpIsSmall(w1);
@@ -26,18 +25,15 @@ function radam(
   }
 }
 
+const POINTERS = { param: 'elementwise', grad: 'elementwise', expAvg: 'elementwise', expAvgSq: 'elementwise' } as const;
+const SCALARS = ['gradSign', 'l2', 'decay', 'oneMinusB1', 'b2', 'oneMinusB2', 'negStep'] as const;
+
 /** Rectified RAdam step: p ← p + (s·m)/(√v + ε). */
-export function radam_f32(
-  h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
-  gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, eps: number,
-): void {
-  radam(h, param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, eps, true);
-}
+export const radam_f32 = kernel({ pointers: POINTERS, scalars: [...SCALARS, 'eps'] }, (h, param, grad, expAvg, expAvgSq, n, s) =>
+  radam(h, param, grad, expAvg, expAvgSq, n, s.gradSign, s.l2, s.decay, s.oneMinusB1, s.b2, s.oneMinusB2, s.negStep, s.eps, true),
+);
 
 /** RAdam step before the variance is tractable (ρt ≤ 5): p ← p + s·m. */
-export function radam_unrectified_f32(
-  h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
-  gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number,
-): void {
-  radam(h, param, grad, expAvg, expAvgSq, n, gs, wd, decay, w1, b2, omb2, negStep, 0, false);
-}
+export const radam_unrectified_f32 = kernel({ pointers: POINTERS, scalars: SCALARS }, (h, param, grad, expAvg, expAvgSq, n, s) =>
+  radam(h, param, grad, expAvg, expAvgSq, n, s.gradSign, s.l2, s.decay, s.oneMinusB1, s.b2, s.oneMinusB2, s.negStep, 0, false),
+);

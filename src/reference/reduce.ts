@@ -5,9 +5,10 @@
  * absolute values of float32 numbers are exact in float64; only the additions round).
  */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 
 /** Σ x[i]² in float64. */
-export function sum_squares_f32(h: Heap, x: number, n: number): number {
+function sumSquares(h: Heap, x: number, n: number): number {
   const a = h.f32;
   const X = x >> 2;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
@@ -34,7 +35,7 @@ export function sum_squares_f32(h: Heap, x: number, n: number): number {
 }
 
 /** Σ |x[i]| in float64. */
-export function sum_abs_f32(h: Heap, x: number, n: number): number {
+function sumAbs(h: Heap, x: number, n: number): number {
   const a = h.f32;
   const X = x >> 2;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
@@ -62,7 +63,7 @@ const asFloat = new Float32Array(bits.buffer);
  * max |x[i]| (0 when n = 0; NaN when any element is NaN), as the kernel computes it: the
  * largest sign-cleared bit pattern, read back as a float32.
  */
-export function max_abs_f32(h: Heap, x: number, n: number): number {
+function maxAbs(h: Heap, x: number, n: number): number {
   const w = new Uint32Array(h.u8.buffer);
   const X = x >> 2;
   let m = 0;
@@ -75,10 +76,26 @@ export function max_abs_f32(h: Heap, x: number, n: number): number {
 }
 
 /** Number of elements that are NaN, +Inf or −Inf. */
-export function count_nonfinite_f32(h: Heap, x: number, n: number): number {
+function countNonfinite(h: Heap, x: number, n: number): number {
   const w = new Uint32Array(h.u8.buffer);
   const X = x >> 2;
   let c = 0;
   for (let i = 0; i < n; i++) if ((w[X + i]! & 0x7f800000) === 0x7f800000) c++;
   return c;
 }
+
+export const sum_squares_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>
+  sumSquares(h, x, n),
+);
+
+export const sum_abs_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>
+  sumAbs(h, x, n),
+);
+
+export const max_abs_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>
+  maxAbs(h, x, n),
+);
+
+export const count_nonfinite_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'i32' }, (h, x, n) =>
+  countNonfinite(h, x, n),
+);

@@ -3,6 +3,7 @@
  * to float32 with Math.fround, so it agrees with the WebAssembly kernels bit for bit.
  */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
 
 const f = Math.fround;
@@ -40,34 +41,33 @@ function rmsprop(
   }
 }
 
+const SCALARS = ['gradSign', 'l2', 'alpha', 'oneMinusAlpha', 'negLr', 'eps'] as const;
+const WITH_MOMENTUM = ['gradSign', 'l2', 'alpha', 'oneMinusAlpha', 'momentum', 'negLr', 'eps'] as const;
+
 /** RMSprop: v ← αv + (1−α)g²; p ← p + negLr·g/(√v + ε). */
-export function rmsprop_f32(
-  h: Heap, param: number, grad: number, squareAvg: number, n: number,
-  gs: number, wd: number, alpha: number, oma: number, negLr: number, eps: number,
-): void {
-  rmsprop(h, param, grad, squareAvg, 0, 0, n, gs, wd, alpha, oma, 0, negLr, eps, false, false);
-}
+export const rmsprop_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise', squareAvg: 'elementwise' }, scalars: SCALARS },
+  (h, param, grad, squareAvg, n, s) =>
+    rmsprop(h, param, grad, squareAvg, 0, 0, n, s.gradSign, s.l2, s.alpha, s.oneMinusAlpha, 0, s.negLr, s.eps, false, false),
+);
 
 /** Centered RMSprop: also ḡ ← lerp(ḡ, g, 1−α); the denominator is √(v − ḡ²) + ε. */
-export function rmsprop_centered_f32(
-  h: Heap, param: number, grad: number, squareAvg: number, gradAvg: number, n: number,
-  gs: number, wd: number, alpha: number, oma: number, negLr: number, eps: number,
-): void {
-  rmsprop(h, param, grad, squareAvg, gradAvg, 0, n, gs, wd, alpha, oma, 0, negLr, eps, true, false);
-}
+export const rmsprop_centered_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise', squareAvg: 'elementwise', gradAvg: 'elementwise' }, scalars: SCALARS },
+  (h, param, grad, squareAvg, gradAvg, n, s) =>
+    rmsprop(h, param, grad, squareAvg, gradAvg, 0, n, s.gradSign, s.l2, s.alpha, s.oneMinusAlpha, 0, s.negLr, s.eps, true, false),
+);
 
 /** RMSprop with momentum: b ← μb + g/(√v + ε); p ← p + negLr·b. */
-export function rmsprop_momentum_f32(
-  h: Heap, param: number, grad: number, squareAvg: number, momentumBuffer: number, n: number,
-  gs: number, wd: number, alpha: number, oma: number, mu: number, negLr: number, eps: number,
-): void {
-  rmsprop(h, param, grad, squareAvg, 0, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, false, true);
-}
+export const rmsprop_momentum_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise', squareAvg: 'elementwise', momentumBuffer: 'elementwise' }, scalars: WITH_MOMENTUM },
+  (h, param, grad, squareAvg, momentumBuffer, n, s) =>
+    rmsprop(h, param, grad, squareAvg, 0, momentumBuffer, n, s.gradSign, s.l2, s.alpha, s.oneMinusAlpha, s.momentum, s.negLr, s.eps, false, true),
+);
 
 /** Centered RMSprop with momentum: b ← μb + g/(√(v − ḡ²) + ε); p ← p + negLr·b. */
-export function rmsprop_centered_momentum_f32(
-  h: Heap, param: number, grad: number, squareAvg: number, gradAvg: number, momentumBuffer: number, n: number,
-  gs: number, wd: number, alpha: number, oma: number, mu: number, negLr: number, eps: number,
-): void {
-  rmsprop(h, param, grad, squareAvg, gradAvg, momentumBuffer, n, gs, wd, alpha, oma, mu, negLr, eps, true, true);
-}
+export const rmsprop_centered_momentum_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise', squareAvg: 'elementwise', gradAvg: 'elementwise', momentumBuffer: 'elementwise' }, scalars: WITH_MOMENTUM },
+  (h, param, grad, squareAvg, gradAvg, momentumBuffer, n, s) =>
+    rmsprop(h, param, grad, squareAvg, gradAvg, momentumBuffer, n, s.gradSign, s.l2, s.alpha, s.oneMinusAlpha, s.momentum, s.negLr, s.eps, true, true),
+);

@@ -6,13 +6,16 @@
  * of the attainable memory bandwidth each optimizer reaches.
  *
  * @example
- * engine.kernels.roofline_f32(p, g, m, v, n, 1e-7); // byte offsets, n floats each
+ * const s = engine.kernels.roofline_f32.scalars();
+ * s.a = 1e-7;
+ * engine.kernels.roofline_f32(p, g, m, v, n, s); // byte offsets, n floats each
  */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 
 const f = Math.fround;
 
-export function roofline_f32(h: Heap, param: number, grad: number, m: number, v: number, n: number, a: number): void {
+function roofline(h: Heap, param: number, grad: number, m: number, v: number, n: number, a: number): void {
   const x = h.f32;
   const P = param >> 2, G = grad >> 2, M = m >> 2, V = v >> 2;
   for (let i = 0; i < n; i++) {
@@ -22,3 +25,7 @@ export function roofline_f32(h: Heap, param: number, grad: number, m: number, v:
     x[P + i] = f(x[P + i]! + d);
   }
 }
+
+export const roofline_f32 = kernel({ pointers: { param: 'elementwise', grad: 'elementwise', m: 'elementwise', v: 'elementwise' }, scalars: ['a'] }, (h, param, grad, m, v, n, s) =>
+  roofline(h, param, grad, m, v, n, s.a),
+);

@@ -1,14 +1,13 @@
 /** Pure-JS reference for assembly/rprop.ts (same comparisons, same operations, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 
 const f = Math.fround;
 
-export function rprop_f32(
+function rprop(
   h: Heap, param: number, grad: number, prev: number, stepSize: number, n: number,
   gs: number, etaMinus: number, etaPlus: number, sMin: number, sMax: number,
 ): void {
-  // The WebAssembly kernels receive these as f32 parameters: round them the same way.
-  gs = f(gs), etaMinus = f(etaMinus), etaPlus = f(etaPlus), sMin = f(sMin), sMax = f(sMax);
   const a = h.f32;
   const P = param >> 2, G = grad >> 2, Q = prev >> 2, S = stepSize >> 2;
   for (let i = 0; i < n; i++) {
@@ -28,3 +27,8 @@ export function rprop_f32(
     a[P + i] = f(a[P + i]! - f(sign * s));
   }
 }
+
+export const rprop_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise', prev: 'elementwise', stepSize: 'elementwise' }, scalars: ['gradSign', 'etaMinus', 'etaPlus', 'stepMin', 'stepMax'] },
+  (h, param, grad, prev, stepSize, n, s) => rprop(h, param, grad, prev, stepSize, n, s.gradSign, s.etaMinus, s.etaPlus, s.stepMin, s.stepMax),
+);

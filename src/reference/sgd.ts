@@ -1,9 +1,10 @@
 /** Pure-JS reference for assembly/sgd.ts (same operations, same order, Math.fround after each). */
 import type { Heap } from '../memory/heap.js';
+import { kernel } from './kernel.js';
 
 const f = Math.fround;
 
-export function sgd_f32(h: Heap, param: number, grad: number, n: number, gs: number, wd: number, negLr: number): void {
+function sgd(h: Heap, param: number, grad: number, n: number, gs: number, wd: number, negLr: number): void {
   const a = h.f32;
   const P = param >> 2, G = grad >> 2;
   for (let i = 0; i < n; i++) {
@@ -29,15 +30,20 @@ function momentum(
   }
 }
 
-export function sgd_momentum_f32(
-  h: Heap, param: number, grad: number, buf: number, n: number, gs: number, wd: number, mu: number, omd: number, negLr: number,
-): void {
-  momentum(h, param, grad, buf, n, gs, wd, mu, omd, 0, negLr, false);
-}
+export const sgd_f32 = kernel(
+  { pointers: { param: 'elementwise', grad: 'elementwise' }, scalars: ['gradSign', 'l2', 'negLr'] },
+  (h, param, grad, n, s) => sgd(h, param, grad, n, s.gradSign, s.l2, s.negLr),
+);
 
-export function sgd_nesterov_f32(
-  h: Heap, param: number, grad: number, buf: number, n: number,
-  gs: number, wd: number, mu: number, omd: number, nest: number, negLr: number,
-): void {
-  momentum(h, param, grad, buf, n, gs, wd, mu, omd, nest, negLr, true);
-}
+const MOMENTUM = { param: 'elementwise', grad: 'elementwise', momentumBuffer: 'elementwise' } as const;
+
+export const sgd_momentum_f32 = kernel(
+  { pointers: MOMENTUM, scalars: ['gradSign', 'l2', 'momentum', 'oneMinusDampening', 'negLr'] },
+  (h, param, grad, buf, n, s) => momentum(h, param, grad, buf, n, s.gradSign, s.l2, s.momentum, s.oneMinusDampening, 0, s.negLr, false),
+);
+
+export const sgd_nesterov_f32 = kernel(
+  { pointers: MOMENTUM, scalars: ['gradSign', 'l2', 'momentum', 'oneMinusDampening', 'nesterovMomentum', 'negLr'] },
+  (h, param, grad, buf, n, s) =>
+    momentum(h, param, grad, buf, n, s.gradSign, s.l2, s.momentum, s.oneMinusDampening, s.nesterovMomentum, s.negLr, true),
+);

@@ -14,10 +14,17 @@
 import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
 import { type Check, checkKeys, checkOptions, int, type Schema, show } from '../validation/index.js';
+import { scalars } from '../wasm/kernel-table.js';
 import { rangesOf, type Range } from './ranges.js';
 import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
 
 const f = Math.fround;
+
+/** y ← 1·y + 1·x */
+const ADD = scalars('axpby_f32');
+ADD.a = 1;
+ADD.b = 1;
+const SCALE = scalars('scale_f32');
 
 export interface GradientAccumulationOptions {
   /** Micro-steps per optimizer step (k), an integer ≥ 1. */
@@ -155,16 +162,17 @@ export class GradientAccumulator implements Steppable {
     if (j < this.steps) {
       for (const { range, buffer } of this.#blocks) {
         if (j === 1) k.copy_f32(buffer, range.offset, range.n);
-        else k.axpby_f32(buffer, range.offset, range.n, 1, 1);
+        else k.axpby_f32(buffer, range.offset, range.n, ADD);
       }
       this.#micro = j;
       return false;
     }
     if (this.steps > 1) {
       const scale = this.reduction === 'mean' ? f(1 / this.steps) : 1;
+      SCALE.a = scale;
       for (const { range, buffer } of this.#blocks) {
-        k.axpby_f32(range.offset, buffer, range.n, 1, 1);
-        if (scale !== 1) k.scale_f32(range.offset, range.n, scale);
+        k.axpby_f32(range.offset, buffer, range.n, ADD);
+        if (scale !== 1) k.scale_f32(range.offset, range.n, SCALE);
       }
     }
     this.#micro = 0;

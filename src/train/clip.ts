@@ -16,9 +16,13 @@
 import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
 import { bool, type Check, checkOptions, type Schema, show } from '../validation/index.js';
+import { scalars } from '../wasm/kernel-table.js';
 import { checkParams, rangesOf } from './ranges.js';
 
 const f = Math.fround;
+
+const SCALE = scalars('scale_f32');
+const CLAMP = scalars('clamp_f32');
 
 /** Which p-norm: 1, 2, or ∞ (`Infinity` or `'inf'`, torch's spelling). */
 export type NormType = number | 'inf';
@@ -103,7 +107,8 @@ function coefficient(maxNorm: number, total: number): number {
 
 function scaleAll(engine: Engine, list: readonly Parameter[], coef: number): void {
   const k = engine.kernels;
-  for (const r of rangesOf(list, 'gradOffset')) k.scale_f32(r.offset, r.n, coef);
+  SCALE.a = coef;
+  for (const r of rangesOf(list, 'gradOffset')) k.scale_f32(r.offset, r.n, SCALE);
 }
 
 /**
@@ -156,5 +161,7 @@ export function clipGradValue(params: Parameter | Iterable<Parameter>, clipValue
   const { list, engine } = checkParams(params, where);
   if (!engine) return;
   const k = engine.kernels;
-  for (const r of rangesOf(list, 'gradOffset')) k.clamp_f32(r.offset, r.n, -c, c);
+  CLAMP.lo = -c;
+  CLAMP.hi = c;
+  for (const r of rangesOf(list, 'gradOffset')) k.clamp_f32(r.offset, r.n, CLAMP);
 }

@@ -13,9 +13,12 @@
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import { bool, checkKeys, checkOptions, float32Array, int, type Schema, unitClosed } from '../validation/index.js';
+import { scalars } from '../wasm/kernel-table.js';
 import { checkParams, mergeMoves, type Move, rangesOf, type Range } from './ranges.js';
 
-const f = Math.fround;
+
+/** y ← a·y + b·x: the shadow moves toward the parameters. */
+const AXPBY = scalars('axpby_f32');
 
 export interface EMAOptions {
   /** Decay in [0, 1]: the weight the shadow keeps at each update. Default 0.999. */
@@ -120,9 +123,10 @@ export class EMA {
     this.#live(where);
     this.#notSwapped(where);
     const d = this.currentDecay();
-    const a = f(d), b = f(1 - d);
+    AXPBY.a = d;
+    AXPBY.b = 1 - d;
     const k = this.engine.kernels;
-    for (const { range, buffer } of this.#blocks) k.axpby_f32(buffer, range.offset, range.n, a, b);
+    for (const { range, buffer } of this.#blocks) k.axpby_f32(buffer, range.offset, range.n, AXPBY);
     this.#updates++;
   }
 

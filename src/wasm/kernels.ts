@@ -1,36 +1,134 @@
 /**
- * The kernel table an optimizer calls: the same names and arguments whichever path runs them —
- * `<name>_simd` or `<name>_scalar` exports of a WebAssembly build, or the pure-JS reference bound
- * to the engine's heap. Pointers are byte offsets into the engine's memory.
+ * The kernels an optimizer calls, bound by the table (kernel-table.ts): the same names and
+ * arguments whichever path runs them — the exports of a WebAssembly build or the pure-JS
+ * references on the engine's heap. Pointers are byte offsets into the engine's memory; a kernel
+ * with scalars takes them last, as one struct from `k.<name>.scalars()` (or `scalars(name)`),
+ * which the call writes into the parameter block (a copy of its 32-bit words) before running.
  */
 import type { Heap } from '../memory/heap.js';
+import type { KernelDecl, Scalars, ScalarStruct } from '../reference/kernel.js';
+import { KERNEL_TABLE, type KernelName, PARAMS_BYTES, PARAMS_OFFSET } from './kernel-table.js';
 import * as reference from '../reference/index.js';
+
+export { KERNEL_NAMES, type KernelName, scalars } from './kernel-table.js';
 
 type Reference = typeof reference;
 type DropHeap<F> = F extends (h: Heap, ...rest: infer A) => infer R ? (...args: A) => R : never;
+type Bound<D> =
+  D extends KernelDecl<infer _A, infer _R, infer S>
+    ? DropHeap<D['reference']> & (S extends readonly [] ? unknown : { readonly scalars: () => Scalars<S> })
+    : never;
 
-export type KernelName = keyof Reference;
-export type Kernels = { readonly [K in KernelName]: DropHeap<Reference[K]> };
+export type Kernels = { readonly [K in KernelName]: Bound<Reference[K]> };
 
-export const KERNEL_NAMES = Object.keys(reference) as KernelName[];
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Fn = (...args: any[]) => any;
 
-/** Kernels from a WebAssembly instance's exports (`suffix` picks the SIMD or scalar entry). */
-export function wasmKernels(exports: Record<string, unknown>, suffix: 'simd' | 'scalar'): Kernels {
-  const out: Record<string, unknown> = {};
-  for (const name of KERNEL_NAMES) {
-    const fn = exports[`${name}_${suffix}`];
-    if (typeof fn !== 'function') throw new Error(`wasm-optim: kernel ${name}_${suffix} missing from the binary`);
-    out[name] = fn;
+/**
+ * `(x0 … x(lead−1), s) => target(x0 … x(lead−1), prepare(s))`, spelled out per count so a call
+ * allocates nothing (a rest parameter would build an array on every call).
+ */
+export function forward(lead: number, prepare: (s: ScalarStruct) => unknown, target: Fn): Fn {
+  // Constants, so that where a bound kernel is inlined into its caller the compiler can inline
+  // these two calls as well (a parameter captured by a closure stays a variable).
+  const p = prepare, t = target;
+  switch (lead) {
+    case 1: return (a, s) => t(a, p(s));
+    case 2: return (a, b, s) => t(a, b, p(s));
+    case 3: return (a, b, c, s) => t(a, b, c, p(s));
+    case 4: return (a, b, c, d, s) => t(a, b, c, d, p(s));
+    case 5: return (a, b, c, d, e, s) => t(a, b, c, d, e, p(s));
+    case 6: return (a, b, c, d, e, g, s) => t(a, b, c, d, e, g, p(s));
+    case 7: return (a, b, c, d, e, g, i, s) => t(a, b, c, d, e, g, i, p(s));
+    default:
+      return (...xs: unknown[]) => {
+        xs[lead] = p(xs[lead] as ScalarStruct);
+        return t(...xs);
+      };
   }
-  return out as unknown as Kernels;
 }
 
-/** The pure-JS reference kernels, bound to `heap`. */
-export function jsKernels(heap: Heap): Kernels {
-  const out: Record<string, unknown> = {};
-  for (const name of KERNEL_NAMES) {
-    const fn = reference[name] as (h: Heap, ...args: number[]) => unknown;
-    out[name] = (...args: number[]) => fn(heap, ...args);
+/** Checks `s` is a struct of `decl`'s class: a TypeError naming the kernel otherwise. */
+function checkStruct(name: string, names: readonly string[], s: unknown): asserts s is ScalarStruct {
+  // A property compare: measured several times cheaper than instanceof on the struct class.
+  if ((s as ScalarStruct | null | undefined)?.names !== names) {
+    throw new TypeError(`${name}: the last argument must be the kernel's scalar struct (${name}.scalars()), got ${s === null ? 'null' : typeof s}`);
   }
-  return out as unknown as Kernels;
+}
+
+/** The parameter block as a Float32Array over `memory`, rebuilt when growth detached it. */
+export class ParamBlock {
+  readonly #memory: { readonly buffer: ArrayBufferLike };
+  #words: Int32Array;
+  constructor(memory: { readonly buffer: ArrayBufferLike }) {
+    this.#memory = memory;
+    this.#words = new Int32Array(memory.buffer, PARAMS_OFFSET, PARAMS_BYTES >> 2);
+  }
+  /** Writes `s` at the block; returns the block's byte offset. */
+  write(s: ScalarStruct): number {
+    let b = this.#words;
+    // A detached view (the memory grew; shared memory never detaches) has length 0.
+    if (b.length === 0) b = this.#words = new Int32Array(this.#memory.buffer, PARAMS_OFFSET, PARAMS_BYTES >> 2);
+    // A loop over 32-bit words: for a few scalars measured cheaper than Float32Array.prototype.set
+    // or a loop over the floats (no float conversions), and the bits are copied as they are.
+    const w = s.words;
+    for (let i = 0; i < w.length; i++) b[i] = w[i]!;
+    return PARAMS_OFFSET;
+  }
+}
+
+/** Binds a kernel `fn(pointers…, ints…, params)` so it takes the struct as its last argument. */
+export function bindWasm(name: string, decl: KernelDecl, fn: Fn, block: ParamBlock): Fn {
+  if (decl.scalars.length === 0) return fn;
+  const names = new decl.Scalars().names;
+  const bound = forward(decl.arity - 1, (s) => (checkStruct(name, names, s), block.write(s)), fn);
+  return Object.assign(bound, { scalars: () => new decl.Scalars() });
+}
+
+/** Checks that a binary's export `fn` matches the table entry; throws an Error naming what differs. */
+export function checkExport(name: string, decl: KernelDecl, fn: unknown, binary: string): Fn {
+  if (typeof fn !== 'function') throw new Error(`wasm-optim: kernel ${name} missing from the ${binary} binary`);
+  if (fn.length !== decl.arity) {
+    throw new Error(`wasm-optim: kernel ${name} of the ${binary} binary takes ${fn.length} arguments, the table declares ${decl.arity}`);
+  }
+  return fn as Fn;
+}
+
+/** Kernels from a WebAssembly instance's exports, on `memory`; throws when the binary and the table disagree. */
+export function wasmKernels(exports: Record<string, unknown>, memory: { readonly buffer: ArrayBufferLike }, binary = 'wasm'): Kernels {
+  const block = new ParamBlock(memory);
+  return kernelObject(KERNEL_TABLE.map(({ name, decl }) => [name, bindWasm(name, decl, checkExport(name, decl, exports[name], binary), block)]));
+}
+
+/** The pure-JS reference kernels, bound to `heap`: scalars go through the same parameter block. */
+export function jsKernels(heap: Heap): Kernels {
+  return kernelObject(KERNEL_TABLE.map(({ name, decl }) => [name, bindReference(name, decl, heap)]));
+}
+
+function bindReference(name: string, decl: KernelDecl, heap: Heap): Fn {
+  const target = decl.reference.bind(null, heap) as Fn;
+  if (decl.scalars.length === 0) return target;
+  // The reference reads its scalars from the block, through a struct over a view of it (a new
+  // view only after the memory grew).
+  const count = decl.scalars.length;
+  const at = PARAMS_OFFSET >> 2;
+  const view = new decl.Scalars(heap.f32.subarray(at, at + count));
+  const names = view.names;
+  const prepare = (s: ScalarStruct) => {
+    checkStruct(name, names, s);
+    const f32 = heap.f32;
+    if (view.values.buffer !== f32.buffer) view.values = f32.subarray(at, at + count);
+    view.values.set(s.values);
+    return view;
+  };
+  return Object.assign(forward(decl.arity - 1, prepare, target), { scalars: () => new decl.Scalars() });
+}
+
+/**
+ * The kernels object, frozen. Built with Object.fromEntries, which keeps it in V8's fast-property
+ * mode (43 properties added one by one under computed names made a dictionary, a slower lookup
+ * on every call).
+ */
+export function kernelObject(entries: ReadonlyArray<readonly [string, unknown]>): Kernels {
+  return Object.freeze(Object.fromEntries(entries)) as unknown as Kernels;
 }
