@@ -204,13 +204,13 @@ describe('addParamGroup()', () => {
 
 describe('engine and parameter specs', () => {
   it.each([
-    ['negative length', () => engine.parameters([-3]), RangeError, /shape dimensions must be non-negative integers/],
+    ['negative length', () => engine.parameters([-3]), RangeError, /spec 0: a length must be a non-negative integer, got -3/],
     ['fractional dimension', () => engine.parameters([[2, 1.5]]), RangeError, /non-negative integers/],
     ['data of the wrong length', () => engine.parameters([{ shape: [2, 2], data: [1, 2, 3] }]), RangeError, /data has 3 elements but shape \[2, 2\] needs 4/],
     ['a string spec', () => engine.parameters(['abc' as never]), TypeError, /expected a length, a shape/],
-    ['non-numeric data', () => engine.parameters([{ data: [1, 'x'] as never }]), TypeError, /data\[1\] is not a number/],
+    ['non-numeric data', () => engine.parameters([{ data: [1, 'x'] as never }]), TypeError, /data\[1\] must be a number, got "x"/],
     ['unknown spec field', () => engine.parameters([{ shape: [2], dtype: 'f16' } as never]), TypeError, /unknown field "dtype"/],
-    ['specs not an array', () => engine.parameters(5 as never), TypeError, /expected an array/],
+    ['specs not an array', () => engine.parameters(5 as never), TypeError, /specs must be an array, got 5/],
   ] as Array<[string, () => unknown, ErrorClass, RegExp]>)('%s', (_n, fn, cls, pattern) => rejects(fn, cls, pattern));
 
   it.each([

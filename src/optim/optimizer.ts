@@ -175,7 +175,8 @@ export abstract class Optimizer<O extends object> {
         runs.push(cur);
       }
     }
-    for (const run of runs) for (const b of names) run.buffers[b] = this.engine.allocFloats(run.n);
+    const offsets = this.engine.allocMany(runs.flatMap((r) => names.map(() => r.n))); // all or nothing
+    runs.forEach((run, i) => names.forEach((b, j) => (run.buffers[b] = offsets[i * names.length + j]!)));
     return runs;
   }
 
