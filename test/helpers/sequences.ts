@@ -151,7 +151,7 @@ export class Violation extends Error {}
 /** The caller's own error, thrown from a step closure: it must come through unchanged. */
 class ClosureError extends Error {}
 
-/** Plain JSON of a state dict with buffers as arrays and non-finite numbers spelt out. */
+/** JSON of a state dict with float buffers as their length and a hash of their bits, non-finite numbers spelt out. */
 export function digest(x: unknown): string {
   return JSON.stringify(x, (_k, v: unknown) => {
     if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? '-0' : v) : String(v);
@@ -236,7 +236,7 @@ function makeScheduler(kind: string, o: Opt): Sched {
   }
 }
 
-function mutateState(sd: StateDict, how: string, opt: Opt): StateDict {
+function mutateState(sd: StateDict, how: string): StateDict {
   const first = Object.values(sd.state)[0] as Record<string, unknown> | undefined;
   switch (how) {
     case 'bad-step':
@@ -258,7 +258,6 @@ function mutateState(sd: StateDict, how: string, opt: Opt): StateDict {
         if ('momentum' in g) g.momentum = g.momentum ? 0 : 0.9;
         if ('centered' in g) g.centered = !g.centered;
       }
-      void opt;
       break;
   }
   return sd;
@@ -376,7 +375,7 @@ function run(w: World, c: Command, afterClosure: () => void): (() => void) | typ
       const from = c.mutate === 'other' ? pick(w.opts, c.from) : o;
       if (!o || !from) return SKIP;
       if (from.disposed) return void from.stateDict(); // must refuse with a TypeError
-      let sd = mutateState(from.stateDict() as StateDict, c.mutate, o);
+      let sd = mutateState(from.stateDict() as StateDict, c.mutate);
       const finite = !/"(NaN|Infinity|-Infinity)"/.test(digest(sd));
       if (c.json) sd = JSON.parse(JSON.stringify(sd)) as StateDict;
       const want = digest(sd.state);
