@@ -3,6 +3,7 @@
  * the engine's memory; parameters, gradients and state are reached through zero-copy views.
  */
 import { Arena } from './memory/arena.js';
+import { type ParameterSpec, resolveSpec, show } from './memory/spec.js';
 import { Heap } from './memory/heap.js';
 import { ArrayBufferMemory, type LinearMemory, MAX_PAGES, PAGE_BYTES } from './memory/linear-memory.js';
 import { Parameter, ParameterBlock, type ParameterHost } from './memory/parameter.js';
@@ -14,6 +15,7 @@ import { DEFAULT_THREAD_THRESHOLD } from './threads/split.js';
 import { availableThreads, threadedKernels } from './threads/threaded.js';
 
 export type Backend = 'simd' | 'scalar' | 'js';
+export type { ParameterSpec } from './memory/spec.js';
 
 export interface EngineOptions {
   /**
@@ -22,10 +24,20 @@ export interface EngineOptions {
    */
   backend?: Backend | 'auto';
   /**
-   * Bytes of memory to reserve up front (default 1 MiB). Growing the memory later detaches every
-   * view handed out before, and slows typed-array code elsewhere in the process; size it here.
+   * Bytes of memory to reserve up front (default 4 MiB, enough for a 784×128 layer with Adam).
+   * When more is needed the memory grows (to at least twice its size, up to `maximumBytes`), and
+   * growing **detaches every view handed out before**: a `p.grad` taken earlier reads as length
+   * 0 and writes to it are lost. Read `p.data` / `p.grad` again after allocating, or size the
+   * memory here so it never grows. The engine warns once (`console.warn`) when its memory grows
+   * after views were handed out, unless an `engine.onGrow()` listener is registered.
    */
   initialBytes?: number;
+  /**
+   * Cap on the engine's memory in bytes (default and upper limit 4 GiB, the wasm32 limit; at
+   * least 64 KiB; rounded down to whole 64 KiB pages). An allocation that would pass it throws
+   * an `OutOfMemoryError` (a `RangeError`) and changes nothing.
+   */
+  maximumBytes?: number;
   /**
    * Threads that share each large update (default 1): a number, or `'auto'` for every core.
    * Above 1 the engine uses shared memory and `threads − 1` workers (Node `worker_threads`, Web
@@ -37,77 +49,20 @@ export interface EngineOptions {
   threadThreshold?: number;
 }
 
-/**
- * What `engine.parameters()` accepts per parameter: a length, a shape, or initial values (copied
- * once into the engine; the array itself is not kept). `{ shape, data, name }` gives all three.
- */
-export type ParameterSpec =
-  | number
-  | readonly number[]
-  | ArrayLike<number>
-  | { shape?: readonly number[]; data?: ArrayLike<number>; name?: string };
-
 /** Byte offset of the reductions' scratch space (64 bytes); the kernels' parameter block and the arena lie above it (src/wasm/kernel-table.ts). */
 export const SCRATCH_OFFSET = 64;
+/**
+ * Default `initialBytes`: 4 MiB. The README's 784×128 + 128 network with Adam takes 1.54 MiB
+ * (values, gradients, two moments), with `amsgrad` 1.92 MiB; 4 MiB leaves room for the
+ * activations of a small training loop without growing.
+ */
+export const DEFAULT_INITIAL_BYTES = 4 << 20;
+const MAX_BYTES = MAX_PAGES * PAGE_BYTES;
 
 /** Picks the backend `'auto'` resolves to in this runtime. */
 export function detectBackend(): Backend {
   if (!hasWebAssembly()) return 'js';
   return hasSimd() ? 'simd' : 'scalar';
-}
-
-function isShape(x: unknown): x is readonly number[] {
-  return Array.isArray(x) && x.every((d) => typeof d === 'number');
-}
-
-function checkShape(shape: readonly number[], where: string): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(`${where}: shape dimensions must be non-negative integers, got [${shape.join(', ')}]`);
-    }
-  }
-}
-
-interface Resolved {
-  shape: readonly number[];
-  length: number;
-  data?: ArrayLike<number>;
-  name?: string;
-}
-
-function resolveSpec(spec: ParameterSpec, i: number): Resolved {
-  const where = `parameters: spec ${i}`;
-  if (typeof spec === 'number') {
-    checkShape([spec], where);
-    return { shape: [spec], length: spec };
-  }
-  if (isShape(spec)) {
-    checkShape(spec, where);
-    return { shape: spec, length: spec.reduce((a, b) => a * b, 1) };
-  }
-  if (ArrayBuffer.isView(spec) && !(spec instanceof DataView)) {
-    const data = spec as unknown as ArrayLike<number>;
-    return { shape: [data.length], length: data.length, data };
-  }
-  if (typeof spec === 'object' && spec !== null) {
-    const o = spec as { shape?: readonly number[]; data?: ArrayLike<number>; name?: string };
-    for (const k of Object.keys(o)) {
-      if (k !== 'shape' && k !== 'data' && k !== 'name') throw new TypeError(`${where}: unknown field "${k}"`);
-    }
-    if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`${where}: name must be a string`);
-    if (o.data !== undefined && (typeof o.data !== 'object' || typeof o.data.length !== 'number')) {
-      throw new TypeError(`${where}: data must be an array-like of numbers`);
-    }
-    const shape = o.shape ?? (o.data ? [o.data.length] : undefined);
-    if (!shape || !isShape(shape)) throw new TypeError(`${where}: expected a shape (number[]) or data`);
-    checkShape(shape, where);
-    const length = shape.reduce((a, b) => a * b, 1);
-    if (o.data && o.data.length !== length) {
-      throw new RangeError(`${where}: data has ${o.data.length} elements but shape [${shape.join(', ')}] needs ${length}`);
-    }
-    return { shape, length, data: o.data, name: o.name };
-  }
-  throw new TypeError(`${where}: expected a length, a shape, an array of values or { shape, data, name }`);
 }
 
 export class Engine implements ParameterHost {
@@ -123,16 +78,19 @@ export class Engine implements ParameterHost {
   /** @internal parameters disposed so far */
   disposals = 0;
   #disposed = false;
+  #viewsOut = false;
+  #warned = false;
 
   /** @internal use {@link createEngine} */
-  constructor(backend: Backend, memory: LinearMemory, kernels: Kernels | null, pool: ThreadPool | null = null) {
+  constructor(backend: Backend, memory: LinearMemory, kernels: Kernels | null, pool: ThreadPool | null = null, maximumBytes = MAX_BYTES) {
     this.backend = backend;
     this.pool = pool;
     this.threads = pool ? pool.size + 1 : 1;
     this.memory = memory;
-    this.arena = new Arena(memory, ARENA_BASE);
+    this.arena = new Arena(memory, ARENA_BASE, maximumBytes);
     this.heap = new Heap(memory);
     this.kernels = kernels ?? jsKernels(this.heap);
+    this.arena.onGrow(() => this.#grew());
   }
 
   get disposed(): boolean {
@@ -144,9 +102,34 @@ export class Engine implements ParameterHost {
     return this.arena.growCount;
   }
 
-  /** Calls `fn` after every memory growth; returns a function that unsubscribes. */
+  /** The cap on this engine's memory, in bytes (`maximumBytes`, rounded down to 64 KiB pages). */
+  get maximumBytes(): number {
+    return this.arena.maximumBytes;
+  }
+
+  /**
+   * Calls `fn` after every memory growth; returns a function that unsubscribes. Subscribing also
+   * turns off the engine's one-time warning about growth after views were handed out.
+   */
   onGrow(fn: () => void): () => void {
+    if (typeof fn !== 'function') throw new TypeError(`onGrow: fn must be a function, got ${show(fn)}`);
     return this.arena.onGrow(fn);
+  }
+
+  /** @internal a parameter made views of the current buffer */
+  viewsHandedOut(): void {
+    this.#viewsOut = true;
+  }
+
+  #grew(): void {
+    // The engine's own listener is the first; any other means the caller watches growth.
+    if (!this.#viewsOut || this.#warned || this.arena.listenerCount > 1) return;
+    this.#warned = true;
+    console.warn(
+      `wasm-optim: the engine's memory grew to ${this.memory.buffer.byteLength} bytes after parameter views were handed out; ` +
+        'Float32Array views taken before (p.data, p.grad) are now detached and writes to them are lost. ' +
+        'Read p.data / p.grad again after allocating, or size the memory with createEngine({ initialBytes }). (Warned once per engine.)',
+    );
   }
 
   #live(where: string): void {
@@ -156,33 +139,29 @@ export class Engine implements ParameterHost {
   /**
    * Allocates parameters together: values contiguous in one block and gradients in another, in
    * the order given, so an optimizer over them makes one kernel call. Values start at 0 unless
-   * given; gradients start at 0.
+   * given; gradients start at 0. A spec is a length, a shape (an array of non-negative integers),
+   * values as a typed array, or `{ shape, data, name }`; a plain array is always a shape, never
+   * values.
    *
    * @example
    * const [w, b] = engine.parameters([[784, 128], [128]]);
    * w.data.set(initialWeights);
+   * const [c] = engine.parameters([{ data: [0.5, -0.3], name: 'c' }]);
    */
   parameters(specs: readonly ParameterSpec[]): Parameter[] {
     this.#live('parameters');
-    if (!Array.isArray(specs)) throw new TypeError('parameters: expected an array of specs');
+    if (!Array.isArray(specs)) throw new TypeError(`parameters: specs must be an array, got ${show(specs)}`);
     const resolved = specs.map(resolveSpec);
     for (const [i, r] of resolved.entries()) {
       if (r.data) {
         for (let k = 0; k < r.data.length; k++) {
-          if (typeof r.data[k] !== 'number') throw new TypeError(`parameters: spec ${i}: data[${k}] is not a number`);
+          if (typeof r.data[k] !== 'number') throw new TypeError(`parameters: spec ${i}: data[${k}] must be a number, got ${show(r.data[k])}`);
         }
       }
     }
     const total = resolved.reduce((a, r) => a + r.length, 0);
-    if (total * 4 > MAX_PAGES * PAGE_BYTES) throw new RangeError(`parameters: ${total} elements exceed the 4 GiB memory limit`);
-    const valueOffset = this.arena.alloc(total * 4);
-    let gradOffset: number;
-    try {
-      gradOffset = this.arena.alloc(total * 4);
-    } catch (e) {
-      this.arena.free(valueOffset);
-      throw e;
-    }
+    if (total * 8 > MAX_BYTES) throw new RangeError(`parameters: ${total} elements (values and gradients) exceed the 4 GiB memory limit`);
+    const [valueOffset, gradOffset] = this.arena.allocMany([total * 4, total * 4]) as [number, number];
     const block = new ParameterBlock(this, valueOffset, gradOffset, total, resolved.length);
     const f32 = this.heap.f32;
     let at = 0;
@@ -194,7 +173,7 @@ export class Engine implements ParameterHost {
     });
   }
 
-  /** One parameter; see {@link Engine.parameters}. */
+  /** One parameter; see {@link Engine.parameters}. `engine.parameter([2, 3])` is a 2×3 shape. */
   parameter(spec: ParameterSpec): Parameter {
     return this.parameters([spec])[0]!;
   }
@@ -206,11 +185,23 @@ export class Engine implements ParameterHost {
 
   /** Allocates a zeroed block of `length` floats (for optimizer state); returns its byte offset. */
   allocFloats(length: number): number {
-    this.#live('allocFloats');
-    return this.arena.alloc(length * 4);
+    return this.allocMany([length])[0]!;
   }
 
-  /** Frees a block from {@link Engine.allocFloats}. */
+  /**
+   * Allocates zeroed blocks of `lengths[i]` floats, all or none: the memory grows at most once,
+   * and when they do not fit an `OutOfMemoryError` (a `RangeError`) is thrown with nothing taken
+   * and the memory unchanged. Returns their byte offsets.
+   */
+  allocMany(lengths: readonly number[]): number[] {
+    this.#live('allocMany');
+    for (const n of lengths) {
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`allocMany: lengths must be non-negative integers, got ${show(n)}`);
+    }
+    return this.arena.allocMany(lengths.map((n) => n * 4));
+  }
+
+  /** Frees a block from {@link Engine.allocFloats} or {@link Engine.allocMany}. */
   freeFloats(offset: number): void {
     if (!this.#disposed) this.arena.free(offset);
   }
@@ -222,6 +213,8 @@ export class Engine implements ParameterHost {
   }
 }
 
+const OPTION_NAMES = ['backend', 'initialBytes', 'maximumBytes', 'threads', 'threadThreshold'];
+
 /**
  * Creates an engine.
  *
@@ -230,46 +223,58 @@ export class Engine implements ParameterHost {
  * const engine = await createEngine({ backend: 'js', initialBytes: 64 << 20 });
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createEngine: options must be an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`createEngine: options must be an object, got ${show(options)}`);
+  }
   for (const k of Object.keys(options)) {
-    if (!['backend', 'initialBytes', 'threads', 'threadThreshold'].includes(k)) throw new TypeError(`createEngine: unknown option "${k}"`);
+    if (!OPTION_NAMES.includes(k)) throw new TypeError(`createEngine: unknown option "${k}" (known: ${OPTION_NAMES.join(', ')})`);
   }
   const requested = options.backend ?? 'auto';
   if (!['auto', 'simd', 'scalar', 'js'].includes(requested)) {
-    throw new TypeError(`createEngine: backend must be "auto", "simd", "scalar" or "js", got ${JSON.stringify(requested)}`);
+    throw new TypeError(`createEngine: backend must be "auto", "simd", "scalar" or "js", got ${show(requested)}`);
   }
-  const initialBytes = options.initialBytes ?? 1 << 20;
-  if (!Number.isInteger(initialBytes) || initialBytes < 0 || initialBytes > MAX_PAGES * PAGE_BYTES) {
-    throw new RangeError(`createEngine: initialBytes must be an integer in [0, 4 GiB], got ${initialBytes}`);
+  const maximumBytes = options.maximumBytes ?? MAX_BYTES;
+  if (!Number.isInteger(maximumBytes) || maximumBytes < PAGE_BYTES || maximumBytes > MAX_BYTES) {
+    throw new RangeError(`createEngine: maximumBytes must be an integer in [65536, 4 GiB], got ${show(maximumBytes)}`);
+  }
+  const initialBytes = options.initialBytes ?? Math.min(DEFAULT_INITIAL_BYTES, maximumBytes);
+  if (!Number.isInteger(initialBytes) || initialBytes < 0 || initialBytes > MAX_BYTES) {
+    throw new RangeError(`createEngine: initialBytes must be an integer in [0, 4 GiB], got ${show(initialBytes)}`);
+  }
+  const maxPages = Math.floor(maximumBytes / PAGE_BYTES);
+  const pages = Math.max(1, Math.ceil(initialBytes / PAGE_BYTES));
+  if (pages > maxPages) {
+    throw new RangeError(`createEngine: initialBytes must be at most maximumBytes (${maximumBytes}), got ${initialBytes}`);
   }
   const backend: Backend = requested === 'auto' ? detectBackend() : requested;
   const threadsOpt = options.threads ?? 1;
   if (threadsOpt !== 'auto' && (!Number.isInteger(threadsOpt) || threadsOpt < 1 || threadsOpt > 256)) {
-    throw new RangeError(`createEngine: threads must be an integer in [1, 256] or "auto", got ${JSON.stringify(threadsOpt)}`);
+    throw new RangeError(`createEngine: threads must be an integer in [1, 256] or "auto", got ${show(threadsOpt)}`);
   }
   const threshold = options.threadThreshold ?? DEFAULT_THREAD_THRESHOLD;
   if (!Number.isInteger(threshold) || threshold < 0) {
-    throw new RangeError(`createEngine: threadThreshold must be a non-negative integer, got ${threshold}`);
+    throw new RangeError(`createEngine: threadThreshold must be a non-negative integer, got ${show(threshold)}`);
+  }
+  if (threadsOpt !== 'auto' && threadsOpt > 1 && backend !== 'simd') {
+    throw new RangeError(`createEngine: threads > 1 needs the "simd" backend, got "${backend}"`);
   }
   const threads = threadsOpt === 'auto' ? (backend === 'simd' && hasSharedMemory() ? await availableThreads() : 1) : threadsOpt;
-  const pages = Math.max(1, Math.ceil(initialBytes / PAGE_BYTES));
   if (backend === 'js') {
-    const memory = hasWebAssembly() ? new WebAssembly.Memory({ initial: pages }) : new ArrayBufferMemory(pages);
-    return new Engine('js', memory, null);
+    const memory = hasWebAssembly() ? new WebAssembly.Memory({ initial: pages, maximum: maxPages }) : new ArrayBufferMemory(pages, maxPages);
+    return new Engine('js', memory, null, null, maximumBytes);
   }
   if (!hasWebAssembly()) {
     throw new Error(`createEngine: backend "${backend}" needs WebAssembly, which is not available in this runtime; use backend "js"`);
   }
   if (threads > 1) {
-    if (backend !== 'simd') throw new RangeError(`createEngine: threads > 1 needs the "simd" backend, got "${backend}"`);
     if (!hasSharedMemory()) {
       throw new Error('createEngine: threads > 1 needs shared WebAssembly memory (SharedArrayBuffer; in browsers, a cross-origin isolated page)');
     }
-    const shared = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+    const shared = new WebAssembly.Memory({ initial: pages, maximum: maxPages, shared: true });
     const { kernels, pool } = await threadedKernels(shared, threads, threshold);
-    return new Engine(backend, shared, kernels, pool);
+    return new Engine(backend, shared, kernels, pool, maximumBytes);
   }
-  const memory = new WebAssembly.Memory({ initial: pages });
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: maxPages });
   const exports = await instantiateKernels(backend, memory);
-  return new Engine(backend, memory, wasmKernels(exports, memory, backend));
+  return new Engine(backend, memory, wasmKernels(exports, memory, backend), null, maximumBytes);
 }

@@ -1,5 +1,6 @@
 export { createEngine, detectBackend, Engine, type Backend, type EngineOptions, type ParameterSpec } from './engine.js';
 export { Parameter } from './memory/parameter.js';
+export { OutOfMemoryError } from './memory/arena.js';
 export { Optimizer, type LoadableStateDict, type ParamGroup, type ParamsInput, type ParamState, type StateDict } from './optim/optimizer.js';
 export * from './optim/index.js';
 export { OPTIMIZERS, type OptimizerName, type OptimizerRegistry, type Registration, registrations } from './optim/registry.js';

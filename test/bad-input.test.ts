@@ -184,7 +184,7 @@ describe('loadStateDict()', () => {
     ['wrong number of groups', () => adam.loadStateDict({ ...good(), paramGroups: good().paramGroups.slice(1) }), RangeError, /expected 2 param groups, got 1/],
     ['wrong number of params', () => { const d = good(); d.paramGroups[0]!.params = [0]; adam.loadStateDict(d); }, RangeError, /has 1 parameters, this optimizer's has 2/],
     ['buffer of the wrong length', () => { const d = good(); d.state[1]!.exp_avg = new Float32Array(3); adam.loadStateDict(d); }, RangeError, /state\[1\]\.exp_avg has 3 elements, the parameter has 7/],
-    ['missing buffer', () => { const d = good(); delete d.state[0]!.max_exp_avg_sq; adam.loadStateDict(d); }, TypeError, /max_exp_avg_sq must be a Float32Array/],
+    ['buffer of the wrong type', () => { const d = good(); (d.state[0] as Record<string, unknown>).max_exp_avg_sq = 'x'; adam.loadStateDict(d); }, TypeError, /max_exp_avg_sq must be a Float32Array/],
     ['unexpected entry', () => { const d = good(); (d.state[0] as Record<string, unknown>).foo = 1; adam.loadStateDict(d); }, TypeError, /unknown entry "foo"/],
     ['step 0', () => { const d = good(); d.state[2]!.step = 0; adam.loadStateDict(d); }, RangeError, /step must be an integer >= 1/],
     ['fractional step', () => { const d = good(); d.state[2]!.step = 1.5; adam.loadStateDict(d); }, RangeError, /step must be an integer/],
@@ -204,13 +204,13 @@ describe('addParamGroup()', () => {
 
 describe('engine and parameter specs', () => {
   it.each([
-    ['negative length', () => engine.parameters([-3]), RangeError, /shape dimensions must be non-negative integers/],
+    ['negative length', () => engine.parameters([-3]), RangeError, /spec 0: a length must be a non-negative integer, got -3/],
     ['fractional dimension', () => engine.parameters([[2, 1.5]]), RangeError, /non-negative integers/],
     ['data of the wrong length', () => engine.parameters([{ shape: [2, 2], data: [1, 2, 3] }]), RangeError, /data has 3 elements but shape \[2, 2\] needs 4/],
     ['a string spec', () => engine.parameters(['abc' as never]), TypeError, /expected a length, a shape/],
-    ['non-numeric data', () => engine.parameters([{ data: [1, 'x'] as never }]), TypeError, /data\[1\] is not a number/],
+    ['non-numeric data', () => engine.parameters([{ data: [1, 'x'] as never }]), TypeError, /data\[1\] must be a number, got "x"/],
     ['unknown spec field', () => engine.parameters([{ shape: [2], dtype: 'f16' } as never]), TypeError, /unknown field "dtype"/],
-    ['specs not an array', () => engine.parameters(5 as never), TypeError, /expected an array/],
+    ['specs not an array', () => engine.parameters(5 as never), TypeError, /specs must be an array, got 5/],
   ] as Array<[string, () => unknown, ErrorClass, RegExp]>)('%s', (_n, fn, cls, pattern) => rejects(fn, cls, pattern));
 
   it.each([

@@ -4,10 +4,12 @@
  * share two blocks (values, gradients) laid out in the order given, so an optimizer can update
  * all of them with one kernel call.
  *
- * Views go stale when memory grows (the old buffer is detached and the view reads as length 0):
- * `.data` and `.grad` always return a view of the current buffer, so read them again after
- * anything that may allocate (making parameters, constructing an optimizer), or size the memory
- * up front with `createEngine({ initialBytes })`.
+ * Views go stale when memory grows (the old buffer is detached and the view reads as length 0,
+ * so writes to it are lost): `.data` and `.grad` always return a view of the current buffer, so
+ * read them again after anything that may allocate (making parameters, constructing an
+ * optimizer, an optimizer's first step), or size the memory up front with
+ * `createEngine({ initialBytes })`. The engine warns once when its memory grows after views
+ * were handed out.
  */
 import type { Arena } from './arena.js';
 
@@ -17,6 +19,8 @@ export interface ParameterHost {
   readonly disposed: boolean;
   /** Parameters disposed so far (lets optimizers skip re-checking their parameters when 0 new). */
   disposals: number;
+  /** Called when a parameter makes views of a new buffer (lets the engine warn about later growth). */
+  viewsHandedOut(): void;
 }
 
 /** A block of values and a block of gradients, freed when its last parameter is disposed. */
@@ -40,17 +44,18 @@ export class ParameterBlock {
   }
 }
 
+/**
+ * A tensor of the engine: values and gradient. Its shape, length and offsets are fixed at
+ * creation and read-only (getters over private fields; the shape is a frozen array), so no
+ * assignment can make a kernel write outside the parameter.
+ */
 export class Parameter {
-  /** Shape, as given (a plain length becomes `[length]`). */
-  readonly shape: readonly number[];
-  /** Number of elements. */
-  readonly length: number;
-  /** Byte offset of the values in the engine's memory. */
-  readonly offset: number;
-  /** Byte offset of the gradient in the engine's memory. */
-  readonly gradOffset: number;
   /** Optional name, used by `stateDict()` consumers and checkpoints. */
   name: string | undefined;
+  readonly #shape: readonly number[];
+  readonly #length: number;
+  readonly #offset: number;
+  readonly #gradOffset: number;
   readonly #block: ParameterBlock;
   #disposed = false;
   #buffer: ArrayBuffer | null = null;
@@ -60,11 +65,31 @@ export class Parameter {
   /** @internal made by `Engine.parameters()` */
   constructor(block: ParameterBlock, shape: readonly number[], offset: number, gradOffset: number, name?: string) {
     this.#block = block;
-    this.shape = Object.freeze([...shape]);
-    this.length = shape.reduce((a, b) => a * b, 1);
-    this.offset = offset;
-    this.gradOffset = gradOffset;
+    this.#shape = Object.freeze([...shape]);
+    this.#length = shape.reduce((a, b) => a * b, 1);
+    this.#offset = offset;
+    this.#gradOffset = gradOffset;
     this.name = name;
+  }
+
+  /** Shape, as given (a plain length becomes `[length]`); a frozen array. */
+  get shape(): readonly number[] {
+    return this.#shape;
+  }
+
+  /** Number of elements. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Byte offset of the values in the engine's memory. */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /** Byte offset of the gradient in the engine's memory. */
+  get gradOffset(): number {
+    return this.#gradOffset;
   }
 
   /** The engine that owns this parameter's memory. */
@@ -81,8 +106,9 @@ export class Parameter {
     const buffer = this.#block.host.arena.memory.buffer;
     if (buffer !== this.#buffer) {
       this.#buffer = buffer;
-      this.#data = new Float32Array(buffer, this.offset, this.length);
-      this.#grad = new Float32Array(buffer, this.gradOffset, this.length);
+      this.#data = new Float32Array(buffer, this.#offset, this.#length);
+      this.#grad = new Float32Array(buffer, this.#gradOffset, this.#length);
+      this.#block.host.viewsHandedOut();
     }
   }
 

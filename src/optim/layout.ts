@@ -75,7 +75,10 @@ export function planRuns(params: readonly Parameter[], states: ReadonlyArray<Par
     const step = st ? st.step : 0;
     const scalars: Record<string, number> = {};
     for (const [k, v] of Object.entries(scalarInit)) scalars[k] = st ? (st[k] as number) : v;
-    const key = JSON.stringify([step, scalars]);
+    // Parameters share a run only with equal step, scalar state and saved buffers (a buffer one of
+    // them lacks is created fresh for the whole run).
+    const saved = st ? Object.keys(st).filter((k) => typeof st[k] !== 'number').sort() : [];
+    const key = JSON.stringify([step, scalars, saved]);
     if (cur && key === curKey && p.offset === cur.offset + cur.n * 4 && p.gradOffset === cur.gradOffset + cur.n * 4) {
       cur.params.push(p);
       cur.n += p.length;
@@ -96,8 +99,9 @@ export function missing(runs: readonly Run[], names: readonly string[]): Need[] 
 }
 
 /**
- * Writes each parameter's saved buffers into its run's blocks (runs already reserved); a buffer the
- * saved state lacks stays zero and is marked fresh, as if the options had just asked for it.
+ * Writes each parameter's saved buffers into its run's blocks (runs already reserved). A buffer
+ * the saved state lacks is zeroed (a block may be reused) and, once the run has stepped, marked
+ * fresh, as if the options had just asked for it.
  */
 export function fill(heap: Float32Array, runs: readonly Run[], states: ReadonlyArray<ParamState | null>): void {
   let pi = 0;
@@ -105,11 +109,13 @@ export function fill(heap: Float32Array, runs: readonly Run[], states: ReadonlyA
     let off = 0;
     for (const p of r.params) {
       const s = states[pi++];
-      if (s) {
-        for (const [b, boff] of Object.entries(r.buffers)) {
-          const v = s[b];
-          if (v !== undefined) heap.set(v as ArrayLike<number>, (boff >> 2) + off);
-          else if (r.step > 0) (r.fresh ??= new Set()).add(b); // state from before the options needed it
+      for (const [b, boff] of Object.entries(r.buffers)) {
+        const v = s?.[b];
+        const at = (boff >> 2) + off;
+        if (v !== undefined && typeof v !== 'number') heap.set(v, at);
+        else {
+          heap.fill(0, at, at + p.length);
+          if (r.step > 0) (r.fresh ??= new Set()).add(b); // state from before the options needed it
         }
       }
       off += p.length;
@@ -117,13 +123,33 @@ export function fill(heap: Float32Array, runs: readonly Run[], states: ReadonlyA
   }
 }
 
-/** Frees every block of `runs`. */
-export function release(engine: Engine, runs: readonly Run[]): void {
-  if (engine.disposed) return;
-  for (const r of runs) for (const off of Object.values(r.buffers)) engine.freeFloats(off);
+/**
+ * Gives the runs of `fresh` the blocks of equal runs in `old` (same parameters, same place) for
+ * the buffers both need; returns the blocks of `old` that were taken.
+ */
+export function reuse(fresh: readonly Run[], old: readonly Run[]): Set<number> {
+  const taken = new Set<number>();
+  const byPlace = new Map(old.map((r) => [`${r.offset}:${r.gradOffset}:${r.n}`, r]));
+  for (const r of fresh) {
+    const o = byPlace.get(`${r.offset}:${r.gradOffset}:${r.n}`);
+    if (!o || o.params.length !== r.params.length || o.params.some((p, i) => p !== r.params[i])) continue;
+    for (const [b, off] of Object.entries(o.buffers)) {
+      if (r.buffers[b] === undefined && !taken.has(off)) {
+        r.buffers[b] = off;
+        taken.add(off);
+      }
+    }
+  }
+  return taken;
 }
 
-/** Each parameter's state (copies), in run order; undefined before its first step. */
+/** Frees every block of `runs` but those in `keep`. */
+export function release(engine: Engine, runs: readonly Run[], keep?: ReadonlySet<number>): void {
+  if (engine.disposed) return;
+  for (const r of runs) for (const off of Object.values(r.buffers)) if (!keep?.has(off)) engine.freeFloats(off);
+}
+
+/** Each parameter's state (copies), in run order; undefined before its first step. Buffers not made yet (fresh) are left out. */
 export function paramStates(heap: Float32Array, runs: readonly Run[]): Array<ParamState | undefined> {
   const out: Array<ParamState | undefined> = [];
   for (const r of runs) {
@@ -132,7 +158,10 @@ export function paramStates(heap: Float32Array, runs: readonly Run[]): Array<Par
       if (r.step === 0) out.push(undefined);
       else {
         const s: ParamState = { step: r.step, ...r.scalars };
-        for (const [b, off] of Object.entries(r.buffers)) s[b] = heap.slice((off >> 2) + at, (off >> 2) + at + p.length);
+        for (const [b, off] of Object.entries(r.buffers)) {
+          // A fresh buffer has not been made yet as far as the update is concerned (torch: absent).
+          if (!r.fresh?.has(b)) s[b] = heap.slice((off >> 2) + at, (off >> 2) + at + p.length);
+        }
         out.push(s);
       }
       at += p.length;

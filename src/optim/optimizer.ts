@@ -19,7 +19,7 @@ import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { checkParams, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
-import { fill, missing, type Need, paramStates, planRuns, release, reserve, type Run, type ParamState } from './layout.js';
+import { fill, missing, type Need, paramStates, planRuns, release, reserve, reuse, type Run, type ParamState } from './layout.js';
 import { checkIndices, checkInitialLr, finiteScalar, type LoadableStateDict, parseState, savedGroups, setInitialLr, type StateDict } from './state-dict.js';
 import { checkKeys, checkOptions, type Schema } from '../validation/index.js';
 
@@ -104,7 +104,7 @@ export abstract class Optimizer<O extends object> {
     if (engine.disposed) throw new TypeError(`${name}: the engine has been disposed`);
     this.engine = engine;
     this.paramGroups = groups;
-    this.#plans = this.#newPlans(groups, groups.map((g) => g.params.map(() => null)), name);
+    this.#plans = this.#newPlans(groups, groups.map((g) => g.params.map(() => null)), name).plans;
   }
 
   get disposed(): boolean {
@@ -112,16 +112,19 @@ export abstract class Optimizer<O extends object> {
   }
 
   /** Plans for `groups` with `states` restored, every block reserved (all or nothing). */
-  #newPlans(groups: ReadonlyArray<ParamGroup<O>>, states: ReadonlyArray<ReadonlyArray<ParamState | null>>, where: string): Array<Plan<O>> {
+  #newPlans(groups: ReadonlyArray<ParamGroup<O>>, states: ReadonlyArray<ReadonlyArray<ParamState | null>>, where: string, old: readonly Run[] = []): { plans: Array<Plan<O>>; kept: Set<number> } {
     const init = this.scalarState();
     const plans = groups.map((g, gi) => this.#plan(g, planRuns(g.params, states[gi]!, init)));
+    // Blocks of unchanged runs are reused, so loading an optimizer's own state needs no memory.
+    const kept = reuse(plans.flatMap((p) => p.runs), old);
     const needs: Need[] = [];
     plans.forEach((p, gi) => needs.push(...missing(p.runs, this.bufferNames(groups[gi]!))));
     reserve(this.engine, needs, where);
     const heap = this.engine.heap.f32;
     plans.forEach((p, gi) => fill(heap, p.runs, states[gi]!));
-    return plans;
+    return { plans, kept };
   }
+
 
   /** A plan over `runs`, not yet validated (its group is watched once it is). */
   #plan(g: ParamGroup<O>, runs: Run[]): Plan<O> {
@@ -207,7 +210,7 @@ export abstract class Optimizer<O extends object> {
     // Commit: nothing below can fail.
     for (const need of needs) if (need.run.step > 0) (need.run.fresh ??= new Set()).add(need.name);
     for (const [gi, { plan, states }] of relaid) {
-      fill(heap, plan.runs, states);
+      fill(this.engine.heap.f32, plan.runs, states); // reserving may have grown (and detached) the memory
       release(this.engine, plans[gi]!.runs);
       plans[gi] = plan;
     }
@@ -298,7 +301,7 @@ export abstract class Optimizer<O extends object> {
     checkOptions(overrides, this.schema, where);
     const g = watched({ ...own({ ...this.defaults, ...given(overrides) }), params: [...params] } as ParamGroup<O>);
     this.checkGroup(g, where);
-    const [plan] = this.#newPlans([g], [g.params.map(() => null)], where);
+    const [plan] = this.#newPlans([g], [g.params.map(() => null)], where).plans;
     this.#plans.push(plan!);
     this.paramGroups.push(g);
   }
@@ -367,8 +370,8 @@ export abstract class Optimizer<O extends object> {
     const loaded = parseState(dict.state, { where, lengths, groupOf, buffers: (gi) => this.bufferNames(newGroups[gi]!), scalars });
     const states = newGroups.map((_, gi) => loaded.filter((_s, i) => groupOf[i] === gi));
     // Valid: reserve the new state (all or nothing), then swap.
-    const plans = this.#newPlans(newGroups, states, where);
-    for (const plan of this.#plans) release(this.engine, plan.runs);
+    const { plans, kept } = this.#newPlans(newGroups, states, where, this.#plans.flatMap((p) => p.runs));
+    for (const plan of this.#plans) release(this.engine, plan.runs, kept);
     newGroups.forEach((g, gi) => {
       // The saved initialLr, else the one a scheduler gave the group being replaced.
       const lr = initialLrs[gi] ?? (this.paramGroups[gi] as { initialLr?: unknown }).initialLr;

@@ -114,10 +114,10 @@ export function parseState(state: unknown, spec: StateSpec): Array<ParamState | 
     }
     const out: ParamState = { step: entry.step as number };
     for (const k of scalarNames) out[k] = entry[k] as number;
-    for (const b of names) {
-      if (!Object.hasOwn(entry, b)) throw new TypeError(`${sw}.${b} must be a Float32Array or an array of numbers, got nothing (missing)`);
-      out[b] = toBuffer(entry[b], lengths[i]!, `${sw}.${b}`);
-    }
+    // A buffer may be absent: the optimizer had not made it yet (e.g. SGD's momentum buffer when a
+    // scheduler turned momentum on after the last step). It is then created at the next step as
+    // the original would have done.
+    for (const b of names) if (Object.hasOwn(entry, b)) out[b] = toBuffer(entry[b], lengths[i]!, `${sw}.${b}`);
     loaded[i] = out;
   }
   return loaded;
