@@ -48,7 +48,7 @@ export function forward(lead: number, prepare: (s: ScalarStruct) => unknown, tar
   }
 }
 
-/** Checks `s` is a struct of `decl`'s class: a TypeError naming the kernel otherwise. */
+/** Checks `s` is a struct with the kernel's scalar names: a TypeError naming the kernel otherwise. */
 function checkStruct(name: string, names: readonly string[], s: unknown): asserts s is ScalarStruct {
   // A property compare: measured several times cheaper than instanceof on the struct class.
   if ((s as ScalarStruct | null | undefined)?.names !== names) {
@@ -56,7 +56,7 @@ function checkStruct(name: string, names: readonly string[], s: unknown): assert
   }
 }
 
-/** The parameter block as a Float32Array over `memory`, rebuilt when growth detached it. */
+/** The parameter block as 32-bit words over `memory`, rebuilt when growth detached the view. */
 export class ParamBlock {
   readonly #memory: { readonly buffer: ArrayBufferLike };
   #words: Int32Array;
