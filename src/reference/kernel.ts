@@ -99,7 +99,8 @@ function structClass(names: readonly string[]): new (values?: Float32Array) => S
       Object.seal(this);
     }
   };
-  names.forEach((name, i) => {
+  names.forEach((name, index) => {
+    const i = index; // a constant in the accessors' context, which the compiler can fold
     Object.defineProperty(C.prototype, name, {
       get(this: ScalarStruct) {
         return this.values[i];
