@@ -22,21 +22,31 @@ export interface Rig {
   opt: Optimizer<object>;
 }
 
+/** In a `rig` size list: a NaN-filled guard parameter the optimizer does not update. */
+export const GUARD = 'guard';
+
 /**
  * Parameters [guard, ...sizes, guard] in one block; the guards (values and gradients NaN) sit
  * right before and after the optimized tensors, so a kernel writing past its range shows up.
+ * `GUARD` entries in `sizes` put more guards between tensors (splitting the optimizer's runs).
  */
-export function rig(engine: Engine, name: string, options: object, sizes: readonly number[], seed: number): Rig {
+export function rig(engine: Engine, name: string, options: object, sizes: ReadonlyArray<number | typeof GUARD>, seed: number): Rig {
   const next = rng(seed);
-  const params = engine.parameters([7, ...sizes.map((n) => values(next, n)), 9]);
-  for (const g of [params[0]!, params[params.length - 1]!]) {
+  const all: Array<number | typeof GUARD> = [GUARD, ...sizes, GUARD];
+  const params = engine.parameters(all.map((n, i) => (n === GUARD ? (i === 0 ? 7 : 9) : values(next, n))));
+  for (const g of params.filter((_, i) => all[i] === GUARD)) {
     g.data.fill(NaN);
     g.grad.fill(NaN);
   }
-  const target = params.slice(1, -1);
+  const target = params.filter((_, i) => all[i] !== GUARD);
   const Cls = OPTIMIZERS[name as OptimizerName];
   const opt = new Cls(target as never, options as never) as unknown as Optimizer<object>;
   return { engine, params, target, opt };
+}
+
+/** The NaN-filled guards of a rig (every parameter the optimizer does not update). */
+export function guards(r: Rig): Parameter[] {
+  return r.params.filter((p) => !r.target.includes(p));
 }
 
 /** Writes step `s`'s gradients (same for every rig built with the same seed). */
