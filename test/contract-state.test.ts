@@ -11,15 +11,18 @@ import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint/index.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import type { ParamState, StateDict } from '../src/optim/optimizer.js';
 import { CosineAnnealingLR } from '../src/schedule/cosine.js';
+import { awkwardGrads } from './helpers/backends.js';
 import { bits, expectSameState, firstBitDiff, model, ODD_BITS, train } from './helpers/checkpoint-rig.js';
 import { BACKENDS, dispose, engines, firstBitDifference, GUARD, guards, memoryWords, type Rig, rig, setGrads } from './helpers/lockstep.js';
 import { labelledCases, lastOptionSets } from './helpers/optimizer-table.js';
 
-// Tile edges (1, 3, 4, 5, 15, 16, 17), a long odd size and one random size per run; NaN guards
-// between some of them split the optimizer's runs.
+// Tile edges (1, 3, 4, 5, 8, 9, 15, 16, 17, 33), a long odd size and one random size per run;
+// NaN guards between some of them split the optimizer's runs.
 const RANDOM = 1 + Math.floor(Math.random() * 3000);
-const SIZES = [0, 1, 3, GUARD, 4, 5, GUARD, 15, 16, 17, GUARD, 1023, 0, RANDOM, GUARD, 2] as const;
-const STEPS = 7;
+const SIZES = [0, 1, 3, GUARD, 4, 5, 8, 9, GUARD, 15, 16, 17, 33, GUARD, 1023, 0, RANDOM, GUARD, 2] as const;
+const STEPS = 9;
+/** Steps from this one on take awkward gradients: ±0, subnormals, values whose square overflows. */
+const AWKWARD_FROM = 4;
 
 let all: Engine[];
 /** Engines for the checkpoint tests (kept apart: the parity test compares whole memories of `all`). */
@@ -49,6 +52,12 @@ function sameStates(a: Record<number, ParamState>, b: Record<number, ParamState>
   }
 }
 
+/** Sets the rig's gradients from consecutive slices of `g`. */
+function setSlices(r: Rig, g: Float32Array): void {
+  let at = 0;
+  for (const p of r.target) p.grad.set(g.subarray(at, (at += p.length)));
+}
+
 function sameParams(a: Rig, b: Rig, where: string): void {
   a.target.forEach((p, t) => expect(firstBitDifference(p.data, b.target[t]!.data), `${where} tensor ${t}`).toBe(-1));
 }
@@ -64,10 +73,12 @@ describe.each(labelledCases())('%s', (_label, name, options, k) => {
   it(`sizes ${SIZES.join(' ')}: ${STEPS} steps, params, state and memory identical on simd, scalar, js`, () => {
     const seed = 17 + k;
     const rigs = all.map((e) => rig(e, name, options, SIZES, seed));
+    const awkward = awkwardGrads(SIZES.reduce<number>((n, x) => n + (x === GUARD ? 0 : x), 0), STEPS, seed);
     try {
       for (let s = 0; s < STEPS; s++) {
         for (const r of rigs) {
-          setGrads(r, seed, s);
+          if (s < AWKWARD_FROM) setGrads(r, seed, s);
+          else setSlices(r, awkward[s]!);
           r.opt.step();
         }
         const [ref, ...others] = rigs;
