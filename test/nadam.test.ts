@@ -4,8 +4,8 @@
 // bit for bit on simd, scalar and js.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
-import { NAdam, type NAdamOptions } from '../src/optim/nadam.js';
-import { awkwardGrads, expectBits, expectNear, onAllBackends } from './helpers/backends.js';
+import { NAdam } from '../src/optim/nadam.js';
+import { awkwardGrads, expectBits, expectEditRefused, expectNear, onAllBackends } from './helpers/backends.js';
 import { engines } from './helpers/lockstep.js';
 
 const f = Math.fround;
@@ -112,15 +112,6 @@ describe('NAdam', () => {
     expectBits(b.params[0]![0]!, [1, -1, 5].map((x) => f(x * f(1 - 0.05))));
   });
 
-  it('maximize with L2 weight decay equals minimizing the negated gradient, bit for bit', () => {
-    const init = [Float32Array.from({ length: 19 }, (_, i) => Math.sin(i) * 2)];
-    const grads = awkwardGrads(19, 8, 3).map((g) => [g]);
-    const options: Partial<NAdamOptions> = { lr: 0.05, betas: [0.8, 0.9], weightDecay: 0.1 };
-    const a = onAllBackends(all, NAdam, { options: { ...options, maximize: true }, init, grads });
-    const b = onAllBackends(all, NAdam, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
-    a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
-  });
-
   it('lr is read from the param group at every step (schedulers edit it)', () => {
     const r = onAllBackends(all, NAdam, {
       options: { lr: 0.1 },
@@ -133,18 +124,6 @@ describe('NAdam', () => {
     expectBits(r.params[1]![0]!, r.params[0]![0]!, 'lr = 0 at step 2 leaves p where step 1 put it');
   });
 
-  it('awkward sizes and scales (tails, ±0, subnormal, overflowing g²) agree on every backend', () => {
-    const sizes = [1, 3, 4, 5, 8, 9, 17, 33];
-    const total = sizes.reduce((a, b) => a + b, 0);
-    const init = sizes.map((n, t) => Float32Array.from({ length: n }, (_, i) => Math.cos(i + t)));
-    const grads = awkwardGrads(total, 9, 11).map((g) => {
-      let at = 0;
-      return sizes.map((n) => g.slice(at, (at += n)));
-    });
-    onAllBackends(all, NAdam, { options: { lr: 0.01, weightDecay: 0.01, eps: 1e-6, momentumDecay: 0.01 }, init, grads });
-    onAllBackends(all, NAdam, { options: { lr: 0.01, betas: [0.4, 0.95], weightDecay: 0.1, decoupledWeightDecay: true, maximize: true }, init, grads });
-  });
-
   it('rejects bad options with an error naming the argument, and a bad edit leaves state untouched', () => {
     const e = all[0]!;
     const [w] = e.parameters([[3]]);
@@ -152,17 +131,10 @@ describe('NAdam', () => {
     expect(() => new NAdam([w!], { betas: [0.9, 1] })).toThrow(/betas\[1\]/);
     expect(() => new NAdam([w!], { betas: [-0.1, 0.999] })).toThrow(RangeError);
     expect(() => new NAdam([w!], { eps: -1 })).toThrow(/eps/);
-    expect(() => new NAdam([w!], { lr: -1 })).toThrow(/lr/);
     expect(() => new NAdam([w!], { decoupledWeightDecay: 1 } as never)).toThrow(TypeError);
-    const opt = new NAdam([w!], { lr: 0.1 });
-    w!.grad.set([1, 1, 1]);
-    opt.step();
-    const before = { p: w!.data.slice(), st: opt.stateDict().state };
-    opt.paramGroups[0]!.momentumDecay = -1;
-    expect(() => opt.step()).toThrow(/momentumDecay/);
-    expectBits(w!.data, before.p);
-    expect(opt.stateDict().state).toEqual(before.st);
-    opt.dispose();
+    expectEditRefused(new NAdam([w!], { lr: 0.1 }), (g) => {
+      g.momentumDecay = -1;
+    }, /momentumDecay/, 1);
     w!.dispose();
   });
 });

@@ -4,9 +4,9 @@
 // scalar and js.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
-import { RAdam, type RAdamOptions } from '../src/optim/radam.js';
+import { RAdam } from '../src/optim/radam.js';
 import { radamStepScale } from '../src/optim/radam.js';
-import { awkwardGrads, expectBits, expectNear, onAllBackends } from './helpers/backends.js';
+import { awkwardGrads, expectBits, expectEditRefused, expectNear, onAllBackends } from './helpers/backends.js';
 import { engines } from './helpers/lockstep.js';
 
 const f = Math.fround;
@@ -90,15 +90,6 @@ describe('RAdam', () => {
     expectBits(b.params[1]![0]!, [1, -1, 5].map((x) => f(f(x * d) * d)));
   });
 
-  it('maximize with L2 weight decay equals minimizing the negated gradient, bit for bit', () => {
-    const init = [Float32Array.from({ length: 19 }, (_, i) => Math.sin(i) * 2)];
-    const grads = awkwardGrads(19, 9, 3).map((g) => [g]);
-    const options: Partial<RAdamOptions> = { lr: 0.05, betas: [0.8, 0.9], weightDecay: 0.1 };
-    const a = onAllBackends(all, RAdam, { options: { ...options, maximize: true }, init, grads });
-    const b = onAllBackends(all, RAdam, { options, init, grads: grads.map(([g]) => [g!.map((x) => -x)]) });
-    a.params.forEach((ps, s) => expectBits(ps[0]!, b.params[s]![0]!, `step ${s + 1}`));
-  });
-
   it('lr and betas are read from the param group at every step (schedulers edit them)', () => {
     const r = onAllBackends(all, RAdam, {
       options: { lr: 0.1 },
@@ -111,18 +102,6 @@ describe('RAdam', () => {
     expectBits(r.params[1]![0]!, r.params[0]![0]!, 'lr = 0 at step 2 leaves p where step 1 put it');
   });
 
-  it('awkward sizes and scales (tails, ±0, subnormal, overflowing g²) agree on every backend', () => {
-    const sizes = [1, 3, 4, 5, 8, 9, 17, 33];
-    const total = sizes.reduce((a, b) => a + b, 0);
-    const init = sizes.map((n, t) => Float32Array.from({ length: n }, (_, i) => Math.cos(i + t)));
-    const grads = awkwardGrads(total, 9, 11).map((g) => {
-      let at = 0;
-      return sizes.map((n) => g.slice(at, (at += n)));
-    });
-    onAllBackends(all, RAdam, { options: { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.01, eps: 1e-6 }, init, grads });
-    onAllBackends(all, RAdam, { options: { lr: 0.01, betas: [0.4, 0.95], weightDecay: 0.1, decoupledWeightDecay: true, maximize: true }, init, grads });
-  });
-
   it('rejects bad options with an error naming the argument, and a bad edit leaves state untouched', async () => {
     const e = all[0]!;
     const [w] = e.parameters([[3]]);
@@ -132,16 +111,9 @@ describe('RAdam', () => {
     expect(() => new RAdam([w!], { weightDecay: -1 })).toThrow(/weightDecay/);
     expect(() => new RAdam([w!], { lr: Number.NaN })).toThrow(/lr/);
     expect(() => new RAdam([w!], { momentumDecay: 0.1 } as never)).toThrow(TypeError);
-    const opt = new RAdam([w!], { lr: 0.1 });
-    w!.grad.set([1, 1, 1]);
-    opt.step();
-    const before = { p: w!.data.slice(), st: opt.stateDict().state };
-    opt.paramGroups[0]!.betas = [0.9, 1];
-    expect(() => opt.step()).toThrow(/betas\[1\]/);
-    expectBits(w!.data, before.p);
-    opt.paramGroups[0]!.betas = [0.9, 0.999];
-    expect(opt.stateDict().state).toEqual(before.st);
-    opt.dispose();
+    expectEditRefused(new RAdam([w!], { lr: 0.1 }), (g) => {
+      g.betas = [0.9, 1];
+    }, /betas\[1\]/, 1);
     w!.dispose();
   });
 });

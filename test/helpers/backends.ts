@@ -135,3 +135,24 @@ export function awkwardGrads(n: number, steps: number, seed: number): Float32Arr
     }),
   );
 }
+
+/**
+ * Expects a bad edit of `opt`'s first param group to be refused by the next `step()` with an
+ * error matching `message`, leaving every parameter value and the state dict as they were (after
+ * `stepsFirst` good steps with gradients of 1). Disposes `opt`.
+ */
+export function expectEditRefused<O extends object>(opt: Optimizer<O>, edit: (group: O) => void, message: RegExp, stepsFirst = 0): void {
+  const params = opt.paramGroups.flatMap((g) => g.params);
+  params.forEach((p, t) => {
+    p.data.set(Float32Array.from(p.data, (_, i) => 1 + i + t));
+    p.grad.fill(1);
+  });
+  for (let s = 0; s < stepsFirst; s++) opt.step();
+  const values = params.map((p) => p.data.slice());
+  const state = opt.stateDict().state;
+  edit(opt.paramGroups[0]!);
+  expect(() => opt.step()).toThrow(message);
+  params.forEach((p, t) => expectBits(p.data, values[t]!, `param ${t}`));
+  expect(opt.stateDict().state).toEqual(state);
+  opt.dispose();
+}
