@@ -9,11 +9,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint/index.js';
 import { createEngine, type Engine } from '../src/engine.js';
-import type { ParamState, StateDict } from '../src/optim/optimizer.js';
+import type { StateDict } from '../src/optim/optimizer.js';
 import { CosineAnnealingLR } from '../src/schedule/cosine.js';
 import { awkwardGrads } from './helpers/backends.js';
 import { bits, expectSameState, firstBitDiff, model, ODD_BITS, train } from './helpers/checkpoint-rig.js';
-import { BACKENDS, dispose, engines, firstBitDifference, GUARD, guards, memoryWords, type Rig, rig, setGrads } from './helpers/lockstep.js';
+import {
+  BACKENDS,
+  dispose,
+  engines,
+  expectGuardsUntouched,
+  expectSameParams,
+  expectSameStates,
+  firstBitDifference,
+  GUARD,
+  memoryWords,
+  type Rig,
+  rig,
+  setGrads,
+  stepTogether,
+} from './helpers/lockstep.js';
 import { labelledCases, lastOptionSets } from './helpers/optimizer-table.js';
 
 // Tile edges (1, 3, 4, 5, 8, 9, 15, 16, 17, 33), a long odd size and one random size per run;
@@ -38,35 +52,10 @@ beforeAll(async () => {
 });
 afterAll(() => threaded.dispose());
 
-/** Same entries, same keys, same bits (NaN matches NaN) in two `stateDict().state`s. */
-function sameStates(a: Record<number, ParamState>, b: Record<number, ParamState>, where: string): void {
-  expect(Object.keys(b), where).toEqual(Object.keys(a));
-  for (const [i, sa] of Object.entries(a)) {
-    const sb = b[Number(i)]!;
-    expect(Object.keys(sb).sort(), where).toEqual(Object.keys(sa).sort());
-    for (const [k, va] of Object.entries(sa)) {
-      const vb = sb[k]!;
-      if (typeof va === 'number') expect(vb, `${where} state[${i}].${k}`).toBe(va);
-      else expect(firstBitDifference(va, vb as Float32Array), `${where} state[${i}].${k}`).toBe(-1);
-    }
-  }
-}
-
 /** Sets the rig's gradients from consecutive slices of `g`. */
 function setSlices(r: Rig, g: Float32Array): void {
   let at = 0;
   for (const p of r.target) p.grad.set(g.subarray(at, (at += p.length)));
-}
-
-function sameParams(a: Rig, b: Rig, where: string): void {
-  a.target.forEach((p, t) => expect(firstBitDifference(p.data, b.target[t]!.data), `${where} tensor ${t}`).toBe(-1));
-}
-
-function untouchedGuards(r: Rig, where: string): void {
-  for (const g of guards(r)) {
-    expect(g.data.every(Number.isNaN), `${where}: guard values`).toBe(true);
-    expect(g.grad.every(Number.isNaN), `${where}: guard gradients`).toBe(true);
-  }
 }
 
 describe.each(labelledCases())('%s', (_label, name, options, k) => {
@@ -84,11 +73,11 @@ describe.each(labelledCases())('%s', (_label, name, options, k) => {
         const [ref, ...others] = rigs;
         for (const r of others) {
           const where = `${r.engine.backend} vs ${ref!.engine.backend} after step ${s + 1}`;
-          sameParams(ref!, r, where);
-          sameStates(ref!.opt.stateDict().state, r.opt.stateDict().state, where);
+          expectSameParams(ref!, r, where);
+          expectSameStates(ref!.opt.stateDict().state, r.opt.stateDict().state, where);
         }
       }
-      for (const r of rigs) untouchedGuards(r, r.engine.backend);
+      for (const r of rigs) expectGuardsUntouched(r, r.engine.backend);
       // Nothing else in memory differs either (a stray store would show here).
       const end = Math.min(...all.map((e) => e.memory.buffer.byteLength));
       const base = memoryWords(all[0]!, 256, end);
@@ -104,28 +93,21 @@ describe.each(labelledCases())('%s', (_label, name, options, k) => {
       const sizes = [13, 40, 5];
       const [a, b, c] = [0, 1, 2].map(() => rig(e, name, options, sizes, seed)) as [Rig, Rig, Rig];
       try {
-        for (let s = 0; s < 7; s++) {
-          setGrads(a, seed, s);
-          a.opt.step();
-        }
+        stepTogether([a], seed, 0, 7);
         const snap = a.opt.stateDict();
         for (const [r, copy] of [[b, structuredClone(snap)], [c, JSON.parse(JSON.stringify(snap)) as StateDict]] as const) {
           // Fresh optimizer over the same parameter values, state loaded from a copy of a's.
           a.target.forEach((p, t) => r.target[t]!.data.set(p.data));
           r.opt.loadStateDict(copy);
           const again = r.opt.stateDict();
-          sameStates(snap.state, again.state, `${e.backend} restored`);
+          expectSameStates(snap.state, again.state, `${e.backend} restored`);
           expect(again.paramGroups).toEqual(snap.paramGroups);
         }
-        for (let s = 7; s < 14; s++) {
-          for (const r of [a, b, c]) {
-            setGrads(r, seed, s);
-            r.opt.step();
-          }
-          sameParams(a, b, `${e.backend} clone, step ${s + 1}`);
-          sameParams(a, c, `${e.backend} JSON, step ${s + 1}`);
-        }
-        sameStates(a.opt.stateDict().state, c.opt.stateDict().state, `${e.backend} JSON, final`);
+        stepTogether([a, b, c], seed, 7, 14, (s) => {
+          expectSameParams(a, b, `${e.backend} clone, step ${s + 1}`);
+          expectSameParams(a, c, `${e.backend} JSON, step ${s + 1}`);
+        });
+        expectSameStates(a.opt.stateDict().state, c.opt.stateDict().state, `${e.backend} JSON, final`);
       } finally {
         [a, b, c].forEach(dispose);
       }
@@ -156,15 +138,11 @@ describe.each(lastOptionSets())('%s, last option set', (name, options) => {
     const a = rig(single, name, options, sizes, seed);
     const b = rig(threaded, name, options, sizes, seed);
     try {
-      for (let s = 0; s < 4; s++) {
-        for (const r of [a, b]) {
-          setGrads(r, seed, s);
-          r.opt.step();
-        }
-        sameParams(a, b, `step ${s + 1}`);
-        sameStates(a.opt.stateDict().state, b.opt.stateDict().state, `step ${s + 1}`);
-      }
-      untouchedGuards(b, 'threaded');
+      stepTogether([a, b], seed, 0, 4, (s) => {
+        expectSameParams(a, b, `step ${s + 1}`);
+        expectSameStates(a.opt.stateDict().state, b.opt.stateDict().state, `step ${s + 1}`);
+      });
+      expectGuardsUntouched(b, 'threaded');
     } finally {
       dispose(a);
       dispose(b);

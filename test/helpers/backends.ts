@@ -156,3 +156,14 @@ export function expectEditRefused<O extends object>(opt: Optimizer<O>, edit: (gr
   expect(opt.stateDict().state).toEqual(state);
   opt.dispose();
 }
+
+/**
+ * With β1 = 0, exp_avg is exactly the gradient after every step (torch's lerp from the far end),
+ * on every engine, for awkward gradients (huge ones scaled down so that g² stays finite).
+ */
+export function expectExpAvgIsGradientAtBeta1Zero<O extends object>(engines: readonly Engine[], Cls: OptimizerClass<O>): void {
+  const grads = awkwardGrads(13, 8, 5).map((g) => [g.map((x) => (Math.abs(x) > 1e10 ? x * 1e-20 : x))]);
+  const options = { lr: 0.01, betas: [0, 0.99] } as unknown as Partial<O>;
+  const r = onAllBackends(engines, Cls, { options, init: [new Float32Array(13).fill(0.5)], grads });
+  r.states.forEach((st, s) => expectBits(st[0]!.exp_avg as Float32Array, grads[s]![0]!.map((x) => x + 0), `step ${s + 1}`));
+}
