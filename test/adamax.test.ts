@@ -6,7 +6,7 @@ import type { Engine } from '../src/engine.js';
 import { Adamax } from '../src/optim/adamax.js';
 import { engines } from './helpers/lockstep.js';
 import { rng, values } from './helpers/random.js';
-import { expectBits, expectEditRefused, expectNear, onAllBackends } from './helpers/backends.js';
+import { expectBits, expectEditRefused, expectNear, LOOP, onAllBackends } from './helpers/backends.js';
 
 const f = Math.fround;
 let all: Engine[];
@@ -14,9 +14,7 @@ beforeAll(async () => {
   all = await engines(1 << 20);
 });
 
-const P0 = Float32Array.of(1, -2, 0.5, 3, -0.25, 0.75, 0.125);
-const G1 = Float32Array.of(0.5, -1, 0, 4, 1e-3, -7, 30);
-const G2 = Float32Array.of(-0.25, 2, 1, 4, 1e-5, 3, -0.5);
+const { p0: P0, g1: G1, g2: G2 } = LOOP;
 
 describe('Adamax', () => {
   it('three steps with weight decay against a double-precision loop', () => {

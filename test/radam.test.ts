@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { RAdam } from '../src/optim/radam.js';
 import { radamStepScale } from '../src/optim/radam.js';
-import { expectBits, expectEditRefused, expectExpAvgIsGradientAtBeta1Zero, expectNear, onAllBackends } from './helpers/backends.js';
+import { expectBits, expectEditRefused, expectExpAvgIsGradientAtBeta1Zero, expectLrZeroHolds, expectNear, onAllBackends } from './helpers/backends.js';
 import { engines } from './helpers/lockstep.js';
 
 const f = Math.fround;
@@ -88,16 +88,8 @@ describe('RAdam', () => {
     expectBits(b.params[1]![0]!, [1, -1, 5].map((x) => f(f(x * d) * d)));
   });
 
-  it('lr and betas are read from the param group at every step (schedulers edit them)', () => {
-    const r = onAllBackends(all, RAdam, {
-      options: { lr: 0.1 },
-      init: [[1, 2]],
-      grads: [[[1, -1]], [[1, -1]]],
-      before: (opt, s) => {
-        if (s === 1) opt.paramGroups[0]!.lr = 0;
-      },
-    });
-    expectBits(r.params[1]![0]!, r.params[0]![0]!, 'lr = 0 at step 2 leaves p where step 1 put it');
+  it('lr is read from the param group at every step (schedulers edit it)', () => {
+    expectLrZeroHolds(all, RAdam);
   });
 
   it('rejects bad options with an error naming the argument, and a bad edit leaves state untouched', async () => {

@@ -167,3 +167,23 @@ export function expectExpAvgIsGradientAtBeta1Zero<O extends object>(engines: rea
   const r = onAllBackends(engines, Cls, { options, init: [new Float32Array(13).fill(0.5)], grads });
   r.states.forEach((st, s) => expectBits(st[0]!.exp_avg as Float32Array, grads[s]![0]!.map((x) => x + 0), `step ${s + 1}`));
 }
+
+/** lr set to 0 in the group after step 1 (as a scheduler would) leaves p where step 1 put it. */
+export function expectLrZeroHolds<O extends object>(engines: readonly Engine[], Cls: OptimizerClass<O>): void {
+  const r = onAllBackends(engines, Cls, {
+    options: { lr: 0.1 } as unknown as Partial<O>,
+    init: [[1, 2]],
+    grads: [[[1, -1]], [[1, -1]]],
+    before: (opt, s) => {
+      if (s === 1) (opt.paramGroups[0] as unknown as { lr: number }).lr = 0;
+    },
+  });
+  expectBits(r.params[1]![0]!, r.params[0]![0]!, 'lr = 0 at step 2 leaves p where step 1 put it');
+}
+
+/** A parameter and two gradients with zeros, tiny and large values, for the double-precision loop checks. */
+export const LOOP = {
+  p0: Float32Array.of(1, -2, 0.5, 3, -0.25, 0.75, 0.125),
+  g1: Float32Array.of(0.5, -1, 0, 4, 1e-3, -7, 30),
+  g2: Float32Array.of(-0.25, 2, 1, 4, 1e-5, 3, -0.5),
+} as const;
