@@ -1,6 +1,8 @@
 // AdaBelief: hand-computed first step (the prediction error uses the UPDATED m, so the first step
-// is lr/β1, not Adam's lr), ε_root stored in s, growing steps on a predictable gradient, maximize,
+// is lr/β1, not Adam's lr), ε_root stored in s, growing steps on a predictable gradient,
 // live hyperparameters, validation; every run compared bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { AdaBelief } from '../src/optim/adabelief.js';

@@ -1,5 +1,7 @@
 // Adadelta: hand-computed first step, ρ = 1 (a plain gradient step: √(u+ε)/√(v+ε) = 1) and
-// ρ = 0, zero gradients, maximize, validation; every run compared bit for bit on simd, scalar, js.
+// ρ = 0, zero gradients, validation; every run compared bit for bit on simd, scalar, js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Adadelta } from '../src/optim/adadelta.js';

@@ -1,5 +1,7 @@
 // Adagrad: hand-computed steps, the lr_decay schedule, the initial accumulator, zero gradients,
-// maximize, validation; every run compared bit for bit on simd, scalar and js.
+// validation; every run compared bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Adagrad, type AdagradOptions } from '../src/optim/adagrad.js';

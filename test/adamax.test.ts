@@ -1,6 +1,8 @@
 // Adamax: hand-computed steps with bias correction, the infinity norm's max (decay vs. a new
-// peak), torch's two-branch lerp for β1 ≤ 0.5, zero and NaN gradients, maximize, validation;
+// peak), torch's two-branch lerp for β1 ≤ 0.5, zero and NaN gradients, validation;
 // every run compared bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Adamax } from '../src/optim/adamax.js';

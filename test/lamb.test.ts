@@ -1,6 +1,8 @@
 // LAMB: hand-computed first step, the trust ratio per tensor (not per run), its fallback to 1 on
-// zero norms, the two-pass reduction's lane order, maximize, live hyperparameters, validation;
+// zero norms, the two-pass reduction's lane order, live hyperparameters, validation;
 // every run compared bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, SCRATCH_OFFSET } from '../src/engine.js';
 import { Lamb } from '../src/optim/lamb.js';

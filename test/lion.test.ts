@@ -1,6 +1,8 @@
 // Lion: hand-computed first step, the sign taken on the OLD momentum, sign(0) = 0, updates of
-// exactly ±lr whatever the gradient's scale, maximize, live hyperparameters, validation; every
+// exactly ±lr whatever the gradient's scale, live hyperparameters, validation; every
 // run compared bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Lion } from '../src/optim/lion.js';

@@ -1,7 +1,9 @@
 // NAdam: hand-computed first step, the momentum schedule and its float32 running product
 // `mu_product` (kept per run, saved and restored), torch's lerp for β1 ≤ 0.5, weight decay (L2
-// and decoupled), maximize, hyperparameters read at every step, validation; every run compared
+// and decoupled), hyperparameters read at every step, validation; every run compared
 // bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { NAdam } from '../src/optim/nadam.js';

@@ -1,7 +1,9 @@
 // RAdam: the rectification switching on at the step where ρt first exceeds 5, hand-computed
-// steps on both sides of it, torch's lerp for β1 ≥ 0.5 weights, weight decay, maximize,
+// steps on both sides of it, torch's lerp for β1 ≥ 0.5 weights, weight decay,
 // hyperparameters read at every step, validation; every run compared bit for bit on simd,
 // scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { RAdam } from '../src/optim/radam.js';

@@ -1,6 +1,8 @@
 // RMSprop: hand-computed first steps (plain, centered, momentum), torch's two-branch lerp for
 // the centered average (1 − α ≥ 0.5 and α > 1), state layout per option, momentum switched on
 // mid-run; every run compared bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { RMSprop } from '../src/optim/rmsprop.js';

@@ -1,6 +1,8 @@
 // Rprop: a hand-computed trajectory through sign flips, zeros and NaN gradients, step-size
-// clamping, the initial step size taken from lr at the first step, maximize, validation; every
+// clamping, the initial step size taken from lr at the first step, validation; every
 // run compared bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Rprop } from '../src/optim/rprop.js';
