@@ -1,11 +1,13 @@
 // Lion: hand-computed first step, the sign taken on the OLD momentum, sign(0) = 0, updates of
-// exactly ±lr whatever the gradient's scale, maximize, live hyperparameters, validation; every
+// exactly ±lr whatever the gradient's scale, live hyperparameters, validation; every
 // run compared bit for bit on simd, scalar and js.
+// (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
+// contract.test.ts and contract-state.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Lion } from '../src/optim/lion.js';
 import { engines } from './helpers/lockstep.js';
-import { expectBits, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
+import { expectBits, expectEditRefused, onAllBackends, TAIL_SIZES } from './helpers/backends.js';
 
 const f = Math.fround;
 let all: Engine[];
@@ -48,17 +50,6 @@ describe('Lion', () => {
     }
   });
 
-  it('maximize is descent on the negated gradient, bit for bit', () => {
-    const sizes = [5, 17];
-    const init = sizes.map((n, i) => seededValues(10 + i, n));
-    const grads = [0, 1, 2, 3].map((s) => sizes.map((n, i) => seededValues(100 * s + i, n, 3)));
-    const neg = grads.map((row) => row.map((g) => g.map((x) => -x)));
-    const options = { lr: 3e-3, betas: [0.95, 0.98] as [number, number], weightDecay: 0.1 };
-    const a = onAllBackends(all, Lion, { options: { ...options, maximize: true }, init, grads });
-    const b = onAllBackends(all, Lion, { options, init, grads: neg });
-    a.params.forEach((ps, s) => ps.forEach((p, t) => expectBits(p, b.params[s]![t]!, `step ${s + 1} tensor ${t}`)));
-  });
-
   it('reads lr, betas and weightDecay from the param group at every step', () => {
     const r = onAllBackends(all, Lion, {
       options: { lr: 1, weightDecay: 0 },
@@ -84,20 +75,13 @@ describe('Lion', () => {
   it('validates options with errors naming the argument, and leaves state untouched', async () => {
     const e = all[0]!;
     const [w] = e.parameters([[4]]);
-    expect(() => new Lion([w!], { lr: -1 })).toThrow(RangeError);
     expect(() => new Lion([w!], { betas: [1, 0.99] })).toThrow(/betas\[0\]/);
     expect(() => new Lion([w!], { betas: [0.9, -0.1] })).toThrow(/betas\[1\]/);
     expect(() => new Lion([w!], { weightDecay: NaN })).toThrow(/weightDecay/);
-    expect(() => new Lion([w!], { lr: '1' as unknown as number })).toThrow(TypeError);
     expect(() => new Lion([w!], { eps: 1e-8 } as never)).toThrow(/unknown option "eps"/);
-    const opt = new Lion([w!], { lr: 0.1 });
-    w!.data.set([1, 2, 3, 4]);
-    w!.grad.set([1, 1, 1, 1]);
-    opt.paramGroups[0]!.betas = [0.9, 1.5];
-    expect(() => opt.step()).toThrow(/betas\[1\]/);
-    expectBits(w!.data, [1, 2, 3, 4]);
-    expect(opt.stateDict().state).toEqual({});
-    opt.dispose();
+    expectEditRefused(new Lion([w!], { lr: 0.1 }), (g) => {
+      g.betas = [0.9, 1.5];
+    }, /betas\[1\]/);
     w!.dispose();
   });
 });

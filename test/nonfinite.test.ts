@@ -10,15 +10,10 @@ import type { Optimizer, StateDict } from '../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName } from '../src/optim/registry.js';
 import { GradientAccumulator } from '../src/train/accumulate.js';
 import { NonFiniteGuard } from '../src/train/nonfinite.js';
+import { optimizerCases } from './helpers/optimizer-table.js';
 import { bitDiff, engines, randomFloats, seeded } from './helpers/toolkit.js';
 
 const SIZES = [33, 7, 1, 16];
-/** Options that switch on extra state where an optimizer has it (default options run too). */
-const EXTRA: Record<string, object> = {
-  sgd: { lr: 0.05, momentum: 0.9 },
-  adam: { lr: 0.01, amsgrad: true },
-  rmsprop: { lr: 0.01, centered: true, momentum: 0.5 },
-};
 let es: Engine[];
 
 beforeAll(async () => {
@@ -57,9 +52,8 @@ function expectSameStateDict(a: StateDict, b: StateDict, where: string): void {
   }
 }
 
-const cases = Object.keys(OPTIMIZERS).flatMap((name): Array<[string, object]> =>
-  EXTRA[name] ? [[name, {}], [name, EXTRA[name]!]] : [[name, {}]],
-);
+// Every optimizer with its defaults, then with each option set its registration declares.
+const cases: Array<[string, object]> = [...Object.keys(OPTIMIZERS).map((name): [string, object] => [name, {}]), ...optimizerCases()];
 
 describe('NonFiniteGuard', () => {
   for (const [name, options] of cases) {

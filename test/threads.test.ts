@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../src/index.js';
 import { KERNEL_TABLE, scalars } from '../src/wasm/kernel-table.js';
-import { dispose, firstBitDifference, rig, setGrads } from './helpers/lockstep.js';
+import { dispose, expectGuardsUntouched, expectSameParams, expectSameStates, firstBitDifference, rig, setGrads, stepTogether } from './helpers/lockstep.js';
 import { optimizerCases } from './helpers/optimizer-table.js';
 
 let single: Engine;
@@ -50,20 +50,10 @@ describe('threads', () => {
         const a = rig(single, name, options, sizes, seed);
         const b = rig(threaded, name, options, sizes, seed);
         try {
-          for (let s = 0; s < 4; s++) {
-            for (const r of [a, b]) {
-              setGrads(r, seed, s);
-              r.opt.step();
-            }
-          }
-          a.target.forEach((p, t) => expect(firstBitDifference(p.data, b.target[t]!.data), `${name} n=${n}`).toBe(-1));
-          const sa = a.opt.stateDict().state, sb = b.opt.stateDict().state;
-          for (const [i, st] of Object.entries(sa)) {
-            for (const [k, v] of Object.entries(st)) {
-              if (typeof v !== 'number') expect(firstBitDifference(v, sb[Number(i)]![k] as Float32Array), k).toBe(-1);
-            }
-          }
-          for (const g of [b.params[0]!, b.params[b.params.length - 1]!]) expect(g.data.every(Number.isNaN)).toBe(true);
+          stepTogether([a, b], seed, 0, 4);
+          expectSameParams(a, b, `${name} n=${n}`);
+          expectSameStates(a.opt.stateDict().state, b.opt.stateDict().state, `${name} n=${n}`);
+          expectGuardsUntouched(b, `${name} n=${n}`);
         } finally {
           dispose(a);
           dispose(b);

@@ -135,3 +135,55 @@ export function awkwardGrads(n: number, steps: number, seed: number): Float32Arr
     }),
   );
 }
+
+/**
+ * Expects a bad edit of `opt`'s first param group to be refused by the next `step()` with an
+ * error matching `message`, leaving every parameter value and the state dict as they were (after
+ * `stepsFirst` good steps with gradients of 1). Disposes `opt`.
+ */
+export function expectEditRefused<O extends object>(opt: Optimizer<O>, edit: (group: O) => void, message: RegExp, stepsFirst = 0): void {
+  const params = opt.paramGroups.flatMap((g) => g.params);
+  params.forEach((p, t) => {
+    p.data.set(Float32Array.from(p.data, (_, i) => 1 + i + t));
+    p.grad.fill(1);
+  });
+  for (let s = 0; s < stepsFirst; s++) opt.step();
+  const values = params.map((p) => p.data.slice());
+  const state = opt.stateDict().state;
+  edit(opt.paramGroups[0]!);
+  expect(() => opt.step()).toThrow(message);
+  params.forEach((p, t) => expectBits(p.data, values[t]!, `param ${t}`));
+  expect(opt.stateDict().state).toEqual(state);
+  opt.dispose();
+}
+
+/**
+ * With β1 = 0, exp_avg is exactly the gradient after every step (torch's lerp from the far end),
+ * on every engine, for awkward gradients (huge ones scaled down so that g² stays finite).
+ */
+export function expectExpAvgIsGradientAtBeta1Zero<O extends object>(engines: readonly Engine[], Cls: OptimizerClass<O>): void {
+  const grads = awkwardGrads(13, 8, 5).map((g) => [g.map((x) => (Math.abs(x) > 1e10 ? x * 1e-20 : x))]);
+  const options = { lr: 0.01, betas: [0, 0.99] } as unknown as Partial<O>;
+  const r = onAllBackends(engines, Cls, { options, init: [new Float32Array(13).fill(0.5)], grads });
+  r.states.forEach((st, s) => expectBits(st[0]!.exp_avg as Float32Array, grads[s]![0]!.map((x) => x + 0), `step ${s + 1}`));
+}
+
+/** lr set to 0 in the group after step 1 (as a scheduler would) leaves p where step 1 put it. */
+export function expectLrZeroHolds<O extends object>(engines: readonly Engine[], Cls: OptimizerClass<O>): void {
+  const r = onAllBackends(engines, Cls, {
+    options: { lr: 0.1 } as unknown as Partial<O>,
+    init: [[1, 2]],
+    grads: [[[1, -1]], [[1, -1]]],
+    before: (opt, s) => {
+      if (s === 1) (opt.paramGroups[0] as unknown as { lr: number }).lr = 0;
+    },
+  });
+  expectBits(r.params[1]![0]!, r.params[0]![0]!, 'lr = 0 at step 2 leaves p where step 1 put it');
+}
+
+/** A parameter and two gradients with zeros, tiny and large values, for the double-precision loop checks. */
+export const LOOP = {
+  p0: Float32Array.of(1, -2, 0.5, 3, -0.25, 0.75, 0.125),
+  g1: Float32Array.of(0.5, -1, 0, 4, 1e-3, -7, 30),
+  g2: Float32Array.of(-0.25, 2, 1, 4, 1e-5, 3, -0.5),
+} as const;

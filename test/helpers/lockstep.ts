@@ -2,9 +2,10 @@
  * Runs one optimizer on the three backends side by side with identical inputs, so suites can
  * compare parameters, every state entry and whole memories bit for bit.
  */
+import { expect } from 'vitest';
 import { type Backend, createEngine, type Engine } from '../../src/engine.js';
 import type { Parameter } from '../../src/memory/parameter.js';
-import type { Optimizer } from '../../src/optim/optimizer.js';
+import type { Optimizer, ParamState } from '../../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
 import { gradient, rng, values } from './random.js';
 
@@ -22,27 +23,75 @@ export interface Rig {
   opt: Optimizer<object>;
 }
 
+/** In a `rig` size list: a NaN-filled guard parameter the optimizer does not update. */
+export const GUARD = 'guard';
+
 /**
  * Parameters [guard, ...sizes, guard] in one block; the guards (values and gradients NaN) sit
  * right before and after the optimized tensors, so a kernel writing past its range shows up.
+ * `GUARD` entries in `sizes` put more guards between tensors (splitting the optimizer's runs).
  */
-export function rig(engine: Engine, name: string, options: object, sizes: readonly number[], seed: number): Rig {
+export function rig(engine: Engine, name: string, options: object, sizes: ReadonlyArray<number | typeof GUARD>, seed: number): Rig {
   const next = rng(seed);
-  const params = engine.parameters([7, ...sizes.map((n) => values(next, n)), 9]);
-  for (const g of [params[0]!, params[params.length - 1]!]) {
+  const all: Array<number | typeof GUARD> = [GUARD, ...sizes, GUARD];
+  const params = engine.parameters(all.map((n, i) => (n === GUARD ? (i === 0 ? 7 : 9) : values(next, n))));
+  for (const g of params.filter((_, i) => all[i] === GUARD)) {
     g.data.fill(NaN);
     g.grad.fill(NaN);
   }
-  const target = params.slice(1, -1);
+  const target = params.filter((_, i) => all[i] !== GUARD);
   const Cls = OPTIMIZERS[name as OptimizerName];
   const opt = new Cls(target as never, options as never) as unknown as Optimizer<object>;
   return { engine, params, target, opt };
+}
+
+/** The NaN-filled guards of a rig (every parameter the optimizer does not update). */
+export function guards(r: Rig): Parameter[] {
+  return r.params.filter((p) => !r.target.includes(p));
 }
 
 /** Writes step `s`'s gradients (same for every rig built with the same seed). */
 export function setGrads(r: Rig, seed: number, s: number): void {
   const next = rng(seed * 1000 + s);
   for (const p of r.target) p.grad.set(gradient(next, p.length, s));
+}
+
+/** Steps [from, to) on every rig with the same gradients, calling `check(s)` after step s. */
+export function stepTogether(rigs: readonly Rig[], seed: number, from: number, to: number, check?: (s: number) => void): void {
+  for (let s = from; s < to; s++) {
+    for (const r of rigs) {
+      setGrads(r, seed, s);
+      r.opt.step();
+    }
+    check?.(s);
+  }
+}
+
+/** Same entries, same keys, same bits (NaN matches NaN) in two `stateDict().state`s. */
+export function expectSameStates(a: Record<number, ParamState>, b: Record<number, ParamState>, where: string): void {
+  expect(Object.keys(b), where).toEqual(Object.keys(a));
+  for (const [i, sa] of Object.entries(a)) {
+    const sb = b[Number(i)]!;
+    expect(Object.keys(sb).sort(), where).toEqual(Object.keys(sa).sort());
+    for (const [k, va] of Object.entries(sa)) {
+      const vb = sb[k]!;
+      if (typeof va === 'number') expect(vb, `${where} state[${i}].${k}`).toBe(va);
+      else expect(firstBitDifference(va, vb as Float32Array), `${where} state[${i}].${k}`).toBe(-1);
+    }
+  }
+}
+
+/** The rigs' optimized tensors hold the same bits (NaN matches NaN). */
+export function expectSameParams(a: Rig, b: Rig, where: string): void {
+  a.target.forEach((p, t) => expect(firstBitDifference(p.data, b.target[t]!.data), `${where} tensor ${t}`).toBe(-1));
+}
+
+/** Every NaN guard of the rig still holds NaN values and NaN gradients. */
+export function expectGuardsUntouched(r: Rig, where: string): void {
+  for (const g of guards(r)) {
+    expect(g.data.every(Number.isNaN), `${where}: guard values`).toBe(true);
+    expect(g.grad.every(Number.isNaN), `${where}: guard gradients`).toBe(true);
+  }
 }
 
 export function dispose(r: Rig): void {
