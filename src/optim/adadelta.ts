@@ -20,18 +20,18 @@ const f = Math.fround;
 
 export interface AdadeltaOptions {
   /** Coefficient that scales the update d before it is applied. Default 1.0. */
-  lr: number;
+  lr?: number;
   /** Decay rate ρ of both running averages, in [0, 1]. Default 0.9. */
-  rho: number;
+  rho?: number;
   /** Added inside both square roots for stability. Default 1e-6. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<AdadeltaOptions> = {
+const SCHEMA: Schema<Required<AdadeltaOptions>> = {
   lr: nonNegative,
   rho: unitClosed,
   eps: nonNegative,
@@ -39,7 +39,7 @@ const SCHEMA: Schema<AdadeltaOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: AdadeltaOptions = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
+const DEFAULTS: Required<AdadeltaOptions> = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
 
 /**
  * Adadelta: step sizes from the ratio of the running RMS of past updates to that of the gradients.
@@ -49,8 +49,8 @@ const DEFAULTS: AdadeltaOptions = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, 
  * const opt = new Adadelta(params, { rho: 0.95 });
  * opt.step();
  */
-export class Adadelta extends Optimizer<AdadeltaOptions> {
-  constructor(params: ParamsInput<AdadeltaOptions>, options?: Partial<AdadeltaOptions>) {
+export class Adadelta extends Optimizer<Required<AdadeltaOptions>> {
+  constructor(params: ParamsInput<AdadeltaOptions>, options?: AdadeltaOptions) {
     super(params, options, { name: 'Adadelta', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -58,7 +58,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     return ['square_avg', 'acc_delta'];
   }
 
-  protected stepRun(o: AdadeltaOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdadeltaOptions>, run: Run, k: Kernels): void {
     const gs = o.maximize ? -1 : 1;
     const { square_avg: v, acc_delta: u } = run.buffers as Record<string, number>;
     k.adadelta_f32(run.offset, run.gradOffset, v!, u!, run.n, gs, f(o.weightDecay), f(o.rho), f(1 - o.rho), f(-o.lr), f(o.eps));

@@ -20,20 +20,20 @@ const f = Math.fround;
 
 export interface AdagradOptions {
   /** Learning rate. Default 1e-2. */
-  lr: number;
+  lr?: number;
   /** Learning-rate decay: step t uses lr / (1 + (t − 1)·lrDecay). Default 0. */
-  lrDecay: number;
+  lrDecay?: number;
   /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Initial value of every element of the `sum` accumulator. Default 0. */
-  initialAccumulatorValue: number;
+  initialAccumulatorValue?: number;
   /** Added to √s for stability. Default 1e-10. */
-  eps: number;
+  eps?: number;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<AdagradOptions> = {
+const SCHEMA: Schema<Required<AdagradOptions>> = {
   lr: nonNegative,
   lrDecay: nonNegative,
   weightDecay: nonNegative,
@@ -42,7 +42,7 @@ const SCHEMA: Schema<AdagradOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: AdagradOptions = {
+const DEFAULTS: Required<AdagradOptions> = {
   lr: 1e-2,
   lrDecay: 0,
   weightDecay: 0,
@@ -61,8 +61,8 @@ const DEFAULTS: AdagradOptions = {
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: ParamsInput<AdagradOptions>, options?: Partial<AdagradOptions>) {
+export class Adagrad extends Optimizer<Required<AdagradOptions>> {
+  constructor(params: ParamsInput<AdagradOptions>, options?: AdagradOptions) {
     super(params, options, { name: 'Adagrad', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -70,12 +70,12 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     return ['sum'];
   }
 
-  protected initRun(o: AdagradOptions, run: Run, heap: Float32Array): void {
+  protected initRun(o: Required<AdagradOptions>, run: Run, heap: Float32Array): void {
     const at = run.buffers.sum! >> 2;
     heap.fill(f(o.initialAccumulatorValue), at, at + run.n);
   }
 
-  protected stepRun(o: AdagradOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdagradOptions>, run: Run, k: Kernels): void {
     const clr = o.lr / (1 + (run.step - 1) * o.lrDecay);
     const gs = o.maximize ? -1 : 1;
     k.adagrad_f32(run.offset, run.gradOffset, run.buffers.sum!, run.n, gs, f(o.weightDecay), f(-clr), f(o.eps));

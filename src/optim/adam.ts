@@ -21,22 +21,22 @@ const f = Math.fround;
 
 export interface AdamOptions {
   /** Learning rate. Default 1e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to the denominator for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2, or decoupled for AdamW). Default 0 (AdamW: 0.01). */
-  weightDecay: number;
+  weightDecay?: number;
   /** Use the running maximum of v (AMSGrad). Default false. */
-  amsgrad: boolean;
+  amsgrad?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
   /** Decay the weights directly (AdamW) instead of adding λ·p to the gradient. Default false (AdamW: true). */
-  decoupledWeightDecay: boolean;
+  decoupledWeightDecay?: boolean;
 }
 
-export const ADAM_SCHEMA: Schema<AdamOptions> = {
+export const ADAM_SCHEMA: Schema<Required<AdamOptions>> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -46,7 +46,7 @@ export const ADAM_SCHEMA: Schema<AdamOptions> = {
   decoupledWeightDecay: bool,
 };
 
-export const ADAM_DEFAULTS: AdamOptions = {
+export const ADAM_DEFAULTS: Required<AdamOptions> = {
   lr: 1e-3,
   betas: [0.9, 0.999],
   eps: 1e-8,
@@ -65,16 +65,20 @@ export const ADAM_DEFAULTS: AdamOptions = {
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>, name = 'Adam', defaults = ADAM_DEFAULTS) {
+export class Adam extends Optimizer<Required<AdamOptions>> {
+  /** Display name and defaults of the class being constructed (AdamW overrides them). */
+  protected static readonly spec: { readonly name: string; readonly defaults: Required<AdamOptions> } = { name: 'Adam', defaults: ADAM_DEFAULTS };
+
+  constructor(params: ParamsInput<AdamOptions>, options?: AdamOptions) {
+    const { name, defaults } = new.target.spec;
     super(params, options, { name, defaults, schema: ADAM_SCHEMA });
   }
 
-  protected bufferNames(o: AdamOptions): readonly string[] {
+  protected bufferNames(o: Required<AdamOptions>): readonly string[] {
     return o.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
   }
 
-  protected stepRun(o: AdamOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd } = o;
     const [b1, b2] = o.betas;
     const t = run.step;
@@ -101,7 +105,5 @@ export class Adam extends Optimizer<AdamOptions> {
  * const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.05 });
  */
 export class AdamW extends Adam {
-  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
-    super(params, options, 'AdamW', { ...ADAM_DEFAULTS, weightDecay: 1e-2, decoupledWeightDecay: true });
-  }
+  protected static override readonly spec = { name: 'AdamW', defaults: { ...ADAM_DEFAULTS, weightDecay: 1e-2, decoupledWeightDecay: true } };
 }

@@ -20,18 +20,18 @@ const f = Math.fround;
 
 export interface AdamaxOptions {
   /** Learning rate. Default 2e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of the first moment and of the infinity norm, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to |g| for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<AdamaxOptions> = {
+const SCHEMA: Schema<Required<AdamaxOptions>> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -39,7 +39,7 @@ const SCHEMA: Schema<AdamaxOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
+const DEFAULTS: Required<AdamaxOptions> = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
 
 /**
  * Adamax. Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.
@@ -48,8 +48,8 @@ const DEFAULTS: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weig
  * const opt = new Adamax(params, { lr: 2e-3, betas: [0.9, 0.999] });
  * opt.step();
  */
-export class Adamax extends Optimizer<AdamaxOptions> {
-  constructor(params: ParamsInput<AdamaxOptions>, options?: Partial<AdamaxOptions>) {
+export class Adamax extends Optimizer<Required<AdamaxOptions>> {
+  constructor(params: ParamsInput<AdamaxOptions>, options?: AdamaxOptions) {
     super(params, options, { name: 'Adamax', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -57,7 +57,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
     return ['exp_avg', 'exp_inf'];
   }
 
-  protected stepRun(o: AdamaxOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdamaxOptions>, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
     const gs = o.maximize ? -1 : 1;
     const negClr = f(-o.lr / (1 - b1 ** run.step));

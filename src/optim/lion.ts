@@ -23,18 +23,18 @@ const f = Math.fround;
 
 export interface LionOptions {
   /** Learning rate. Default 1e-4. */
-  lr: number;
+  lr?: number;
   /** [β1, β2]: β1 interpolates the update direction, β2 decays the momentum; each in [0, 1). Default [0.9, 0.99]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Decoupled weight decay λ (added to the signed update, then scaled by lr). Default 1e-3, as optax. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<LionOptions> = { lr: nonNegative, betas, weightDecay: nonNegative, maximize: bool };
+const SCHEMA: Schema<Required<LionOptions>> = { lr: nonNegative, betas, weightDecay: nonNegative, maximize: bool };
 
-const DEFAULTS: LionOptions = { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 1e-3, maximize: false };
+const DEFAULTS: Required<LionOptions> = { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 1e-3, maximize: false };
 
 /**
  * Lion.
@@ -45,8 +45,8 @@ const DEFAULTS: LionOptions = { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 1e-3,
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class Lion extends Optimizer<LionOptions> {
-  constructor(params: ParamsInput<LionOptions>, options?: Partial<LionOptions>) {
+export class Lion extends Optimizer<Required<LionOptions>> {
+  constructor(params: ParamsInput<LionOptions>, options?: LionOptions) {
     super(params, options, { name: 'Lion', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -54,7 +54,7 @@ export class Lion extends Optimizer<LionOptions> {
     return ['exp_avg'];
   }
 
-  protected stepRun(o: LionOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<LionOptions>, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
     const gs = o.maximize ? -1 : 1;
     k.lion_f32(run.offset, run.gradOffset, run.buffers.exp_avg!, run.n, gs, f(1 - b1), f(b1), f(1 - b2), f(b2), f(o.weightDecay), f(-o.lr));

@@ -61,6 +61,20 @@ export interface StateDict<O = Record<string, unknown>> {
   paramGroups: Array<Omit<O, 'params'> & { params: number[] }>;
 }
 
+/** Per-parameter state as {@link Optimizer.loadStateDict} takes it: buffers as `Float32Array`s or, parsed from JSON, as number arrays. */
+export type ParamStateInput = { step: number } & Record<string, number | Float32Array | readonly number[]>;
+
+/**
+ * What {@link Optimizer.loadStateDict} takes: the result of `stateDict()`, typed or not, or the
+ * same object after a trip through JSON. Its contents are checked when it is loaded.
+ */
+export interface StateDictInput {
+  /** Keyed by the parameter's index across all groups, in order. */
+  readonly state: Readonly<Record<number, ParamStateInput>>;
+  /** Each group's hyperparameters (those left out take the defaults) and its parameter indices. */
+  readonly paramGroups: Array<{ readonly params: number[]; readonly [option: string]: unknown }>;
+}
+
 /** @internal one contiguous stretch of a group's parameters and its state blocks. */
 export interface Run {
   params: Parameter[];
@@ -344,7 +358,7 @@ export abstract class Optimizer<O extends object> {
    * Restores a snapshot from {@link Optimizer.stateDict} (of an optimizer of the same kind over
    * parameters of the same sizes). Everything is validated before anything changes.
    */
-  loadStateDict(dict: StateDict<O>): void {
+  loadStateDict(dict: StateDictInput): void {
     this.#checkLive('loadStateDict');
     const where = `${this.name}.loadStateDict`;
     if (typeof dict !== 'object' || dict === null) throw new TypeError(`${where}: expected { state, paramGroups }`);

@@ -25,20 +25,20 @@ const f = Math.fround;
 
 export interface RAdamOptions {
   /** Learning rate. Default 1e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to the denominator for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2, or decoupled when `decoupledWeightDecay`). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Decay the weights directly (RAdamW) instead of adding λ·p to the gradient. Default false. */
-  decoupledWeightDecay: boolean;
+  decoupledWeightDecay?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<RAdamOptions> = {
+const SCHEMA: Schema<Required<RAdamOptions>> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -47,7 +47,7 @@ const SCHEMA: Schema<RAdamOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: RAdamOptions = {
+const DEFAULTS: Required<RAdamOptions> = {
   lr: 1e-3,
   betas: [0.9, 0.999],
   eps: 1e-8,
@@ -81,8 +81,8 @@ export function radamStepScale(lr: number, beta1: number, beta2: number, t: numb
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class RAdam extends Optimizer<RAdamOptions> {
-  constructor(params: ParamsInput<RAdamOptions>, options?: Partial<RAdamOptions>) {
+export class RAdam extends Optimizer<Required<RAdamOptions>> {
+  constructor(params: ParamsInput<RAdamOptions>, options?: RAdamOptions) {
     super(params, options, { name: 'RAdam', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -90,7 +90,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
     return ['exp_avg', 'exp_avg_sq'];
   }
 
-  protected stepRun(o: RAdamOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<RAdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd } = o;
     const [b1, b2] = o.betas;
     const { rectified, scale } = radamStepScale(lr, b1, b2, run.step);

@@ -23,22 +23,22 @@ const f = Math.fround;
 
 export interface RMSpropOptions {
   /** Learning rate. Default 1e-2. */
-  lr: number;
+  lr?: number;
   /** Smoothing constant α of the running averages. Default 0.99. */
-  alpha: number;
+  alpha?: number;
   /** Added to the denominator for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Momentum factor μ. Default 0. */
-  momentum: number;
+  momentum?: number;
   /** Normalize by an estimate of the gradient's variance (v − ḡ²) instead of v. Default false. */
-  centered: boolean;
+  centered?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<RMSpropOptions> = {
+const SCHEMA: Schema<Required<RMSpropOptions>> = {
   lr: nonNegative,
   alpha: nonNegative,
   eps: nonNegative,
@@ -48,7 +48,7 @@ const SCHEMA: Schema<RMSpropOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: RMSpropOptions = {
+const DEFAULTS: Required<RMSpropOptions> = {
   lr: 1e-2,
   alpha: 0.99,
   eps: 1e-8,
@@ -66,19 +66,19 @@ const DEFAULTS: RMSpropOptions = {
  * const opt = new RMSprop(params, { lr: 1e-3, momentum: 0.9, centered: true });
  * opt.step();
  */
-export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsInput<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
+export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
+  constructor(params: ParamsInput<RMSpropOptions>, options?: RMSpropOptions) {
     super(params, options, { name: 'RMSprop', defaults: DEFAULTS, schema: SCHEMA });
   }
 
-  protected bufferNames(o: RMSpropOptions): readonly string[] {
+  protected bufferNames(o: Required<RMSpropOptions>): readonly string[] {
     const names = ['square_avg'];
     if (o.momentum > 0) names.push('momentum_buffer');
     if (o.centered) names.push('grad_avg');
     return names;
   }
 
-  protected stepRun(o: RMSpropOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<RMSpropOptions>, run: Run, k: Kernels): void {
     const gs = o.maximize ? -1 : 1;
     const wd = f(o.weightDecay);
     const alpha = f(o.alpha);

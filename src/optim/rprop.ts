@@ -24,13 +24,13 @@ const f = Math.fround;
 
 export interface RpropOptions {
   /** Learning rate: the initial step size of every element. Default 1e-2. */
-  lr: number;
+  lr?: number;
   /** [η−, η+]: step size factors after a sign change / no sign change; 0 < η− < 1 < η+. Default [0.5, 1.2]. */
-  etas: [number, number];
+  etas?: [number, number];
   /** [sMin, sMax]: bounds of the step size; 0 ≤ sMin ≤ sMax. Default [1e-6, 50]. */
-  stepSizes: [number, number];
+  stepSizes?: [number, number];
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
 /** torch's rule: 0 < η− < 1 < η+. */
@@ -49,9 +49,9 @@ const stepSizes: Check = (v, name, where) => {
   if (!(lo <= hi)) throw new RangeError(`${where}: ${name} must satisfy ${name}[0] <= ${name}[1], got [${lo}, ${hi}]`);
 };
 
-const SCHEMA: Schema<RpropOptions> = { lr: nonNegative, etas, stepSizes, maximize: bool };
+const SCHEMA: Schema<Required<RpropOptions>> = { lr: nonNegative, etas, stepSizes, maximize: bool };
 
-const DEFAULTS: RpropOptions = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false };
+const DEFAULTS: Required<RpropOptions> = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false };
 
 /**
  * Rprop.
@@ -62,8 +62,8 @@ const DEFAULTS: RpropOptions = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 5
  * // … write the full-batch gradient into w.grad …
  * opt.step();
  */
-export class Rprop extends Optimizer<RpropOptions> {
-  constructor(params: ParamsInput<RpropOptions>, options?: Partial<RpropOptions>) {
+export class Rprop extends Optimizer<Required<RpropOptions>> {
+  constructor(params: ParamsInput<RpropOptions>, options?: RpropOptions) {
     super(params, options, { name: 'Rprop', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -72,13 +72,13 @@ export class Rprop extends Optimizer<RpropOptions> {
   }
 
   /** The step size starts at the group's lr as it is at the first step. */
-  protected initRun(o: RpropOptions, run: Run, heap: Float32Array): void {
+  protected initRun(o: Required<RpropOptions>, run: Run, heap: Float32Array): void {
     const at = run.buffers.step_size! >> 2;
     // + 0: an lr of −0 starts at +0, as torch's clamp would make it.
     heap.fill(f(o.lr) + 0, at, at + run.n);
   }
 
-  protected stepRun(o: RpropOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<RpropOptions>, run: Run, k: Kernels): void {
     const [etaMinus, etaPlus] = o.etas;
     const [sMin, sMax] = o.stepSizes;
     const gs = o.maximize ? -1 : 1;

@@ -20,20 +20,20 @@ const f = Math.fround;
 
 export interface SGDOptions {
   /** Learning rate. Default 1e-3. */
-  lr: number;
+  lr?: number;
   /** Momentum factor μ. Default 0. */
-  momentum: number;
+  momentum?: number;
   /** Dampening τ of the momentum. Default 0. */
-  dampening: number;
+  dampening?: number;
   /** Weight decay λ (L2 penalty). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
-  nesterov: boolean;
+  nesterov?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<SGDOptions> = {
+const SCHEMA: Schema<Required<SGDOptions>> = {
   lr: nonNegative,
   momentum: nonNegative,
   dampening: nonNegative,
@@ -42,7 +42,7 @@ const SCHEMA: Schema<SGDOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+const DEFAULTS: Required<SGDOptions> = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
 
 /**
  * SGD.
@@ -51,22 +51,22 @@ const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay:
  * const opt = new SGD(params, { lr: 0.05, momentum: 0.9, nesterov: true });
  * opt.step();
  */
-export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsInput<SGDOptions>, options?: Partial<SGDOptions>) {
+export class SGD extends Optimizer<Required<SGDOptions>> {
+  constructor(params: ParamsInput<SGDOptions>, options?: SGDOptions) {
     super(params, options, { name: 'SGD', defaults: DEFAULTS, schema: SCHEMA });
   }
 
-  protected checkGroup(o: SGDOptions, where: string): void {
+  protected checkGroup(o: Required<SGDOptions>, where: string): void {
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new RangeError(`${where}: nesterov requires momentum > 0 and dampening = 0 (got momentum ${o.momentum}, dampening ${o.dampening})`);
     }
   }
 
-  protected bufferNames(o: SGDOptions): readonly string[] {
+  protected bufferNames(o: Required<SGDOptions>): readonly string[] {
     return o.momentum !== 0 ? ['momentum_buffer'] : [];
   }
 
-  protected stepRun(o: SGDOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<SGDOptions>, run: Run, k: Kernels): void {
     const gs = o.maximize ? -1 : 1;
     const wd = f(o.weightDecay);
     const negLr = f(-o.lr);
