@@ -24,7 +24,7 @@ const f = Math.fround;
 export interface LionOptions {
   /** Learning rate. Default 1e-4. */
   lr?: number;
-  /** [β1, β2]: β1 interpolates the update direction, β2 decays the momentum; each in [0, 1). Default [0.9, 0.99]. */
+  /** `[β1, β2]`: β1 interpolates the update direction, β2 decays the momentum; each in [0, 1). Default [0.9, 0.99]. */
   betas?: [number, number];
   /** Decoupled weight decay λ (added to the signed update, then scaled by lr). Default 1e-3, as optax. */
   weightDecay?: number;

@@ -25,9 +25,9 @@ const f = Math.fround;
 export interface RpropOptions {
   /** Learning rate: the initial step size of every element. Default 1e-2. */
   lr?: number;
-  /** [η−, η+]: step size factors after a sign change / no sign change; 0 < η− < 1 < η+. Default [0.5, 1.2]. */
+  /** `[η−, η+]`: step size factors after a sign change / no sign change; 0 < η− < 1 < η+. Default [0.5, 1.2]. */
   etas?: [number, number];
-  /** [sMin, sMax]: bounds of the step size; 0 ≤ sMin ≤ sMax. Default [1e-6, 50]. */
+  /** `[sMin, sMax]`: bounds of the step size; 0 ≤ sMin ≤ sMax. Default [1e-6, 50]. */
   stepSizes?: [number, number];
   /** Maximize the objective instead of minimizing. Default false. */
   maximize?: boolean;
