@@ -12,8 +12,10 @@ import type { ThreadPool } from './threads/pool.js';
 import { DEFAULT_THREAD_THRESHOLD } from './threads/split.js';
 import { availableThreads, threadedKernels } from './threads/threaded.js';
 
+/** Where the kernels run: WebAssembly SIMD, WebAssembly without SIMD, or pure JS. All three give the same bits. */
 export type Backend = 'simd' | 'scalar' | 'js';
 
+/** Options of {@link createEngine}. */
 export interface EngineOptions {
   /**
    * Which path runs the kernels. Default `'auto'`: SIMD where the runtime validates WebAssembly
@@ -44,7 +46,14 @@ export type ParameterSpec =
   | number
   | readonly number[]
   | ArrayLike<number>
-  | { shape?: readonly number[]; data?: ArrayLike<number>; name?: string };
+  | {
+      /** Dimensions; default `[data.length]`. */
+      shape?: readonly number[];
+      /** Initial values (copied once), as many as the shape holds. Default zeros. */
+      data?: ArrayLike<number>;
+      /** Name, used for checkpoint tensors (`param.<name>`). */
+      name?: string;
+    };
 
 /** Byte offset of the reductions' scratch space; the arena starts above it. */
 export const SCRATCH_OFFSET = 64;
@@ -110,11 +119,17 @@ function resolveSpec(spec: ParameterSpec, i: number): Resolved {
   throw new TypeError(`${where}: expected a length, a shape, an array of values or { shape, data, name }`);
 }
 
+/** One memory, one arena and one kernel table: parameters, gradients and optimizer state live in its memory. Made by {@link createEngine}. */
 export class Engine implements ParameterHost {
+  /** The path the kernels run on. */
   readonly backend: Backend;
+  /** @internal the linear memory (a `WebAssembly.Memory`, or an `ArrayBuffer` on the JS path) */
   readonly memory: LinearMemory;
+  /** @internal allocator of the blocks in `memory` */
   readonly arena: Arena;
+  /** @internal typed views of `memory`, renewed when it grows */
   readonly heap: Heap;
+  /** @internal the kernel table of the backend */
   readonly kernels: Kernels;
   /** Threads that share large updates (1: the calling thread only). */
   readonly threads: number;
@@ -135,6 +150,7 @@ export class Engine implements ParameterHost {
     this.kernels = kernels ?? jsKernels(this.heap);
   }
 
+  /** True after {@link Engine.dispose}: its parameters and optimizers can no longer be used. */
   get disposed(): boolean {
     return this.#disposed;
   }

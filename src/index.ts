@@ -1,6 +1,7 @@
 export { createEngine, detectBackend, Engine, type Backend, type EngineOptions, type ParameterSpec } from './engine.js';
 export { Parameter } from './memory/parameter.js';
-export { Optimizer, type ParamGroup, type ParamsInput, type ParamState, type ParamStateInput, type StateDict, type StateDictInput } from './optim/optimizer.js';
+export { Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateDict } from './optim/optimizer.js';
+export type { ParamStateInput, StateDictInput } from './optim/state-dict-input.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Lion, type LionOptions } from './optim/lion.js';

@@ -18,7 +18,9 @@ import { copyF32Into, type F32Tensor, readF32, readSafetensors, writeSafetensors
  * non-finite) and `loadStateDict()` takes it back. Learning-rate schedulers have this shape.
  */
 export interface Stateful {
+  /** A snapshot, saved as JSON. */
   stateDict(): unknown;
+  /** Restores a snapshot from `stateDict()`. */
   loadStateDict(state: unknown): void;
 }
 

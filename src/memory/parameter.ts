@@ -40,6 +40,7 @@ export class ParameterBlock {
   }
 }
 
+/** A tensor in an engine's memory: values (`data`) and gradient (`grad`) as live zero-copy `Float32Array` views, a shape and a name. Made by `engine.parameters()`, `engine.parameter()` or `engine.adopt()`. */
 export class Parameter {
   /** Shape, as given (a plain length becomes `[length]`). */
   readonly shape: readonly number[];
@@ -72,6 +73,7 @@ export class Parameter {
     return this.#block.host;
   }
 
+  /** True after `dispose()`, or when its engine has been disposed. */
   get disposed(): boolean {
     return this.#disposed || this.#block.host.disposed;
   }

@@ -15,8 +15,10 @@ import type { Engine } from '../engine.js';
 
 const f = Math.fround;
 
+/** Losses with torch's mean reduction: mean squared error, binary cross-entropy on logits, softmax cross-entropy. */
 export type Loss = 'mse' | 'bce-with-logits' | 'softmax-cross-entropy';
 
+/** Every {@link Loss}, for option checks and menus. */
 export const LOSSES: readonly Loss[] = ['mse', 'bce-with-logits', 'softmax-cross-entropy'];
 
 /**

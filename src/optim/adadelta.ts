@@ -18,6 +18,7 @@ import { bool, nonNegative, type Schema, unitClosed } from './validate.js';
 
 const f = Math.fround;
 
+/** Options of {@link Adadelta}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface AdadeltaOptions {
   /** Coefficient that scales the update d before it is applied. Default 1.0. */
   lr?: number;

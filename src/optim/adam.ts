@@ -19,6 +19,7 @@ import { betas, bool, nonNegative, type Schema } from './validate.js';
 
 const f = Math.fround;
 
+/** Options of {@link Adam} and {@link AdamW}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface AdamOptions {
   /** Learning rate. Default 1e-3. */
   lr?: number;

@@ -18,6 +18,7 @@ import { betas, bool, nonNegative, type Schema } from './validate.js';
 
 const f = Math.fround;
 
+/** Options of {@link Adamax}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface AdamaxOptions {
   /** Learning rate. Default 2e-3. */
   lr?: number;

@@ -21,6 +21,7 @@ import { betas, bool, nonNegative, type Schema } from './validate.js';
 
 const f = Math.fround;
 
+/** Options of {@link Lion}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface LionOptions {
   /** Learning rate. Default 1e-4. */
   lr?: number;

@@ -12,6 +12,7 @@ import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { checkOptions, type Schema } from './validate.js';
+import type { StateDictInput } from './state-dict-input.js';
 
 /** `o` without its `undefined` entries: an option set to undefined means "not given" (the default). */
 function given<T extends object>(o: T): T {
@@ -48,31 +49,38 @@ function sameValues(g: object, snap: Array<[string, unknown, unknown, unknown]>)
   return count === snap.length;
 }
 
-export type ParamGroup<O> = O & { params: Parameter[] };
+/** A param group as the optimizer holds it: every hyperparameter (defaults filled in) and its parameters. */
+export type ParamGroup<O> = O & {
+  /** The group's parameters. */
+  params: Parameter[];
+};
 /** A list of parameters, or a list of groups `{ params, ...overrides }`. */
-export type ParamsInput<O> = readonly Parameter[] | ReadonlyArray<{ params: readonly Parameter[] } & Partial<O>>;
+export type ParamsInput<O> =
+  | readonly Parameter[]
+  | ReadonlyArray<
+      {
+        /** The group's parameters. */
+        params: readonly Parameter[];
+      } & Partial<O>
+    >;
 
 /** Per-parameter state as `stateDict()` gives it: `step`, scalar state and buffers (copies). */
-export type ParamState = { step: number } & Record<string, number | Float32Array>;
+export type ParamState = {
+  /** Steps taken (as torch, per parameter). */
+  step: number;
+} & Record<string, number | Float32Array>;
 
+/** A snapshot of an optimizer as `stateDict()` gives it (plain data, with `Float32Array` copies of the buffers). */
 export interface StateDict<O = Record<string, unknown>> {
   /** Keyed by the parameter's index across all groups, in order. */
   state: Record<number, ParamState>;
-  paramGroups: Array<Omit<O, 'params'> & { params: number[] }>;
-}
-
-/** Per-parameter state as {@link Optimizer.loadStateDict} takes it: buffers as `Float32Array`s or, parsed from JSON, as number arrays. */
-export type ParamStateInput = { step: number } & Record<string, number | Float32Array | readonly number[]>;
-
-/**
- * What {@link Optimizer.loadStateDict} takes: the result of `stateDict()`, typed or not, or the
- * same object after a trip through JSON. Its contents are checked when it is loaded.
- */
-export interface StateDictInput {
-  /** Keyed by the parameter's index across all groups, in order. */
-  readonly state: Readonly<Record<number, ParamStateInput>>;
-  /** Each group's hyperparameters (those left out take the defaults) and its parameter indices. */
-  readonly paramGroups: Array<{ readonly params: number[]; readonly [option: string]: unknown }>;
+  /** Each group's hyperparameters, with its parameters as indices across groups. */
+  paramGroups: Array<
+    Omit<O, 'params'> & {
+      /** Indices of the group's parameters across all groups. */
+      params: number[];
+    }
+  >;
 }
 
 /** @internal one contiguous stretch of a group's parameters and its state blocks. */
@@ -92,9 +100,13 @@ export interface Run {
   fresh?: Set<string>;
 }
 
+/** The base class of every optimizer: param groups with per-group overrides, state in the engine's memory, `step()`, `zeroGrad()`, `stateDict()` / `loadStateDict()`, `dispose()`. */
 export abstract class Optimizer<O extends object> {
+  /** The engine whose memory holds the parameters and the state. */
   readonly engine: Engine;
+  /** The options given to the constructor over the class defaults; groups added later start from them. */
   readonly defaults: Readonly<O>;
+  /** The param groups: edit a hyperparameter here (`opt.paramGroups[0].lr = …`) to change it from the next step; it is validated then. */
   readonly paramGroups: Array<ParamGroup<O>>;
   #runs: Run[][] = [];
   /** Each group's hyperparameters as last validated: a step re-checks only a group that changed. */
@@ -122,6 +134,7 @@ export abstract class Optimizer<O extends object> {
   /** Updates one run; `run.step` has already been incremented. */
   protected abstract stepRun(group: O, run: Run, k: Kernels): void;
 
+  /** @internal each optimizer class passes its name, defaults and option checks */
   constructor(params: ParamsInput<O>, options: Partial<O> | undefined, spec: { name: string; defaults: O; schema: Schema<O> }) {
     const { name, defaults, schema } = spec;
     this.name = name;
@@ -162,6 +175,7 @@ export abstract class Optimizer<O extends object> {
     this.#runs = groups.map((g) => this.#layout(g, g.params.map(() => null)));
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.#disposed;
   }

@@ -21,6 +21,7 @@ import { bool, nonNegative, type Schema } from './validate.js';
 
 const f = Math.fround;
 
+/** Options of {@link RMSprop}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface RMSpropOptions {
   /** Learning rate. Default 1e-2. */
   lr?: number;

@@ -22,6 +22,7 @@ import { bool, type Check, nonNegative, pair, positive, type Schema } from './va
 
 const f = Math.fround;
 
+/** Options of {@link Rprop}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface RpropOptions {
   /** Learning rate: the initial step size of every element. Default 1e-2. */
   lr?: number;

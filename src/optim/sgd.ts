@@ -18,6 +18,7 @@ import { bool, nonNegative, type Schema } from './validate.js';
 
 const f = Math.fround;
 
+/** Options of {@link SGD}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface SGDOptions {
   /** Learning rate. Default 1e-3. */
   lr?: number;

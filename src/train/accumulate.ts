@@ -18,6 +18,7 @@ import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppabl
 
 const f = Math.fround;
 
+/** Options of {@link GradientAccumulator}. */
 export interface GradientAccumulationOptions {
   /** Micro-steps per optimizer step (k), an integer ≥ 1. */
   steps: number;
@@ -27,11 +28,15 @@ export interface GradientAccumulationOptions {
 
 /** A checkpoint of a {@link GradientAccumulator}. */
 export interface AccumulatorState {
+  /** Micro-steps per optimizer step (k). */
   steps: number;
+  /** Whether the optimizer steps on the mean or the sum. */
   reduction: 'mean' | 'sum';
   /** Micro-steps accumulated since the last optimizer step (0 … k−1). */
   microStep: number;
+  /** Micro-steps taken in all. */
   microSteps: number;
+  /** Optimizer steps taken in all. */
   optimizerSteps: number;
   /** The partial sum per parameter (optimizer order); empty when `microStep` is 0. */
   accumulated: Float32Array[];
@@ -55,8 +60,11 @@ interface Block {
  * }
  */
 export class GradientAccumulator implements Steppable {
+  /** The wrapped optimizer. */
   readonly optimizer: Steppable;
+  /** Micro-steps per optimizer step (k). */
   readonly steps: number;
+  /** Whether the optimizer steps on the mean or the sum of the k gradients. */
   readonly reduction: 'mean' | 'sum';
   #params: Parameter[] = [];
   #blocks: Block[] = [];
@@ -82,14 +90,17 @@ export class GradientAccumulator implements Steppable {
     this.#layout(paramsOf(optimizer, where));
   }
 
+  /** The wrapped optimizer's engine. */
   get engine(): Engine {
     return this.optimizer.engine;
   }
 
+  /** The wrapped optimizer's param groups. */
   get paramGroups(): Steppable['paramGroups'] {
     return this.optimizer.paramGroups;
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.#disposed;
   }

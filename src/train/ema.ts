@@ -16,6 +16,7 @@ import { checkParams, mergeMoves, type Move, rangesOf, type Range } from './rang
 
 const f = Math.fround;
 
+/** Options of {@link EMA}. */
 export interface EMAOptions {
   /** Decay in [0, 1]: the weight the shadow keeps at each update. Default 0.999. */
   decay?: number;
@@ -25,8 +26,11 @@ export interface EMAOptions {
 
 /** A checkpoint of an {@link EMA}. */
 export interface EMAState {
+  /** Decay in [0, 1]. */
   decay: number;
+  /** Whether the decay warms up. */
   warmup: boolean;
+  /** Updates made so far (t). */
   numUpdates: number;
   /** The averaged values per parameter, in the order the EMA was given them. */
   shadow: Float32Array[];
@@ -47,9 +51,13 @@ interface Block {
  * ema.copyTo(params);                     // or keep them for good
  */
 export class EMA {
+  /** The engine holding the parameters and their averages. */
   readonly engine: Engine;
+  /** The averaged parameters. */
   readonly params: readonly Parameter[];
+  /** Decay in [0, 1]: the weight the average keeps at each update. */
   readonly decay: number;
+  /** Whether the decay is min(decay, (1 + t)/(10 + t)). */
   readonly warmup: boolean;
   #blocks: Block[] = [];
   #slots = new Map<Parameter, number>();
@@ -96,6 +104,7 @@ export class EMA {
     return this.#swapped;
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.#disposed;
   }

@@ -14,6 +14,7 @@ import type { Parameter } from '../memory/parameter.js';
 import { rangesOf, type Range } from './ranges.js';
 import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
 
+/** Options of {@link NonFiniteGuard}. */
 export interface NonFiniteGuardOptions {
   /**
    * Throw a RangeError (instead of skipping) when this many steps in a row would be skipped —
@@ -24,8 +25,11 @@ export interface NonFiniteGuardOptions {
 
 /** A checkpoint of a {@link NonFiniteGuard}'s counters. */
 export interface NonFiniteGuardState {
+  /** Steps skipped in all. */
   skippedSteps: number;
+  /** Steps skipped since the last applied one. */
   consecutiveSkips: number;
+  /** Steps passed on to the optimizer. */
   appliedSteps: number;
 }
 
@@ -40,7 +44,9 @@ export interface NonFiniteGuardState {
  * console.log(opt.skippedSteps);
  */
 export class NonFiniteGuard implements Steppable {
+  /** The wrapped optimizer. */
   readonly optimizer: Steppable;
+  /** Skips in a row after which a step throws instead. */
   readonly maxConsecutiveSkips: number;
   #params: Parameter[] = [];
   #ranges: Range[] = [];
@@ -67,14 +73,17 @@ export class NonFiniteGuard implements Steppable {
     this.#sync(where);
   }
 
+  /** The wrapped optimizer's engine. */
   get engine(): Engine {
     return this.optimizer.engine;
   }
 
+  /** The wrapped optimizer's param groups. */
   get paramGroups(): Steppable['paramGroups'] {
     return this.optimizer.paramGroups;
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.#disposed;
   }
