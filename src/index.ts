@@ -1,3 +1,10 @@
+/**
+ * Neural-network optimizers on WebAssembly SIMD with the semantics of `torch.optim`: the engine,
+ * parameters, optimizers, learning-rate schedules, the training toolkit, checkpoints and a small
+ * network. Node-only checkpoint files are in `wasm-optim/node`.
+ *
+ * @module wasm-optim
+ */
 export { createEngine, detectBackend, Engine, type Backend, type EngineOptions, type ParameterSpec } from './engine.js';
 export { Parameter } from './memory/parameter.js';
 export { Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateDict } from './optim/optimizer.js';
