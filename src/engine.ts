@@ -14,9 +14,11 @@ import type { ThreadPool } from './threads/pool.js';
 import { DEFAULT_THREAD_THRESHOLD } from './threads/split.js';
 import { availableThreads, threadedKernels } from './threads/threaded.js';
 
+/** Where the kernels run: WebAssembly SIMD, WebAssembly without SIMD, or pure JS. All three give the same bits. */
 export type Backend = 'simd' | 'scalar' | 'js';
 export type { ParameterSpec } from './memory/spec.js';
 
+/** Options of {@link createEngine}. */
 export interface EngineOptions {
   /**
    * Which path runs the kernels. Default `'auto'`: SIMD where the runtime validates WebAssembly
@@ -65,11 +67,17 @@ export function detectBackend(): Backend {
   return hasSimd() ? 'simd' : 'scalar';
 }
 
+/** One memory, one arena and one kernel table: parameters, gradients and optimizer state live in its memory. Made by {@link createEngine}. */
 export class Engine implements ParameterHost {
+  /** The path the kernels run on. */
   readonly backend: Backend;
+  /** @internal the linear memory (a `WebAssembly.Memory`, or an `ArrayBuffer` on the JS path) */
   readonly memory: LinearMemory;
+  /** @internal allocator of the blocks in `memory` */
   readonly arena: Arena;
+  /** @internal typed views of `memory`, renewed when it grows */
   readonly heap: Heap;
+  /** @internal the kernel table of the backend */
   readonly kernels: Kernels;
   /** Threads that share large updates (1: the calling thread only). */
   readonly threads: number;
@@ -93,6 +101,7 @@ export class Engine implements ParameterHost {
     this.arena.onGrow(() => this.#grew());
   }
 
+  /** True after {@link Engine.dispose}: its parameters and optimizers can no longer be used. */
   get disposed(): boolean {
     return this.#disposed;
   }

@@ -1,9 +1,18 @@
+/**
+ * Neural-network optimizers on WebAssembly SIMD with the semantics of `torch.optim`: the engine,
+ * parameters, optimizers, learning-rate schedules, the training toolkit, checkpoints and a small
+ * network. Node-only checkpoint files are in `wasm-optim/node`.
+ *
+ * @module wasm-optim
+ */
 export { createEngine, detectBackend, Engine, type Backend, type EngineOptions, type ParameterSpec } from './engine.js';
+export type { TypedValues } from './memory/spec.js';
 export { Parameter } from './memory/parameter.js';
 export { OutOfMemoryError } from './memory/arena.js';
-export { Optimizer, type LoadableStateDict, type ParamGroup, type ParamsInput, type ParamState, type StateDict } from './optim/optimizer.js';
+export { Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateDict } from './optim/optimizer.js';
+export type { ParamStateInput, StateDictInput } from './optim/state-dict-input.js';
 export * from './optim/index.js';
-export { OPTIMIZERS, type OptimizerName, type OptimizerRegistry, type Registration, registrations } from './optim/registry.js';
+export { OPTIMIZERS, type OptimizerName, type OptimizerRegistry, type Registered, type Registration, registrations } from './optim/registry.js';
 export * from './schedule/index.js';
 export * from './nn/index.js';
 export * from './train/index.js';

@@ -128,8 +128,8 @@ describe('checkpoints that do not fit', () => {
   it('header edits that stay valid safetensors but break the checkpoint', () => {
     const t = target();
     const cases: Array<[(h: string) => string, RegExp]> = [
-      [(h) => h.replace('"wasm_optim.version":"1"', '"wasm_optim.version":"2"'), /format version "2" is not supported/],
-      [(h) => h.replace('"wasm_optim.version":"1",', ''), /not a wasm-optim checkpoint/],
+      [(h) => h.replace('"wasm_optim.format_version":"1"', '"wasm_optim.format_version":"2"'), /format version "2" is not supported/],
+      [(h) => h.replace('"wasm_optim.format_version":"1",', ''), /not a wasm-optim checkpoint/],
       [(h) => h.replace('"optimizer":"adam"', '"optimizer":"sgd"'), /holds sgd state/],
       [meta('optimizer.state', '{"0":{"step":"3"}}'), /entry "0": "step" must be a number/],
       [meta('optimizer.state', '{"0":{"step":3},"1":{"step":3},"2":{"step":3},"x":{"step":3}}'), /entry "x": keys must be parameter indices/],

@@ -156,7 +156,7 @@ describe('packaging', () => {
   });
 
   it('package.json exposes wasm-optim/node', async () => {
-    const pkg = JSON.parse(await realFs.readFile('package.json', 'utf8')) as { exports: Record<string, { import: string; types: string }> };
-    expect(pkg.exports['./node']).toEqual({ types: './dist/checkpoint/node.d.ts', import: './dist/checkpoint/node.js' });
+    const pkg = JSON.parse(await realFs.readFile('package.json', 'utf8')) as { exports: Record<string, { import: string; types: string; default: string }> };
+    expect(pkg.exports['./node']).toEqual({ types: './dist/checkpoint/node.d.ts', import: './dist/checkpoint/node.js', default: './dist/checkpoint/node.js' });
   });
 });

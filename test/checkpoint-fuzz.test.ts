@@ -190,7 +190,7 @@ describe('fuzzed corrupt checkpoints are refused, live state untouched', () => {
   });
 
   it('metadata garbled (100)', () => {
-    const keys = ['wasm_optim.version', 'params', 'optimizer', 'optimizer.param_groups', 'optimizer.state', 'scheduler', 'extra'];
+    const keys = ['wasm_optim.format_version', 'params', 'optimizer', 'optimizer.param_groups', 'optimizer.state', 'scheduler', 'extra'];
     const isJson = (s: string) => {
       try {
         JSON.parse(s);

@@ -45,7 +45,7 @@ describe('the file', () => {
     const t = r.tensors['param.dense.bias']!;
     const raw = bytes.slice(8 + r.headerLength + t.data_offsets[0], 8 + r.headerLength + t.data_offsets[1]);
     expect(firstBitDiff(new Float32Array(raw.buffer), m.params[1]!.data)).toBe(-1);
-    expect(r.metadata['wasm_optim.version']).toBe('1');
+    expect(r.metadata['wasm_optim.format_version']).toBe('1');
     expect(r.metadata['wasm_optim.kernel_hash']).toBe(BINARY_HASH);
     expect(r.metadata.optimizer).toBe('adam');
     expect(JSON.parse(r.metadata.params!)).toEqual(['param.dense.weight', 'param.dense.bias', 'param.2', 'param.odd']);

@@ -19,7 +19,9 @@ import { copyF32Into, type F32Tensor, readF32, readSafetensors, writeSafetensors
  * non-finite) and `loadStateDict()` takes it back. Learning-rate schedulers have this shape.
  */
 export interface Stateful {
+  /** A snapshot, saved as JSON. */
   stateDict(): unknown;
+  /** Restores a snapshot from `stateDict()`. */
   loadStateDict(state: unknown): void;
 }
 
@@ -124,7 +126,7 @@ export function saveCheckpoint(input: SaveCheckpointInput): Uint8Array {
   // The checksum goes first: sealChecksum() finds it at a fixed place.
   const metadata: Record<string, string> = {
     [META.checksum]: '00000000',
-    [META.version]: CHECKPOINT_VERSION,
+    [META.formatVersion]: CHECKPOINT_VERSION,
     [META.kernelHash]: BINARY_HASH,
     [META.params]: JSON.stringify(names),
   };
@@ -219,8 +221,8 @@ export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer, options: LoadChe
   if (memories.has(bytes.buffer as ArrayBuffer)) bytes = bytes.slice();
 
   const file = readSafetensors(bytes);
-  const version = file.metadata[META.version];
-  if (version === undefined) throw new CheckpointError(`not a wasm-optim checkpoint (__metadata__ has no "${META.version}")`);
+  const version = file.metadata[META.formatVersion] ?? file.metadata[META.legacyVersion];
+  if (version === undefined) throw new CheckpointError(`not a wasm-optim checkpoint (__metadata__ has no "${META.formatVersion}")`);
   if (version !== CHECKPOINT_VERSION) throw new CheckpointError(`format version "${version}" is not supported (this build reads "${CHECKPOINT_VERSION}")`);
   if (verify) verifyChecksum(bytes, file);
   const contents = readContents(file);

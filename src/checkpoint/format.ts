@@ -17,7 +17,8 @@
  * |---------------------------|------------------------------------------------------------------|
  * | `wasm_optim.checksum`     | CRC-32 (zlib's) of the whole file with these 8 hex digits read as |
  * |                           | `00000000`; always the first metadata key when written           |
- * | `wasm_optim.version`      | format version, `"1"`                                            |
+ * | `wasm_optim.format_version` | version of this layout, `"1"` (not the package version; files    |
+ * |                           | written by 0.1.0 carry it as `wasm_optim.version`, still read)   |
  * | `wasm_optim.kernel_hash`  | `BINARY_HASH` of the kernels that wrote it (informative only)    |
  * | `params`                  | JSON: the parameter tensor names, in `params` order              |
  * | `optimizer`               | the optimizer's registry name (`"adam"`, `"sgd"`, …)             |
@@ -39,7 +40,9 @@ export const CHECKPOINT_VERSION = '1';
 /** `__metadata__` keys. */
 export const META = Object.freeze({
   checksum: 'wasm_optim.checksum',
-  version: 'wasm_optim.version',
+  formatVersion: 'wasm_optim.format_version',
+  /** Where 0.1.0 wrote the format version (read when `formatVersion` is absent). */
+  legacyVersion: 'wasm_optim.version',
   kernelHash: 'wasm_optim.kernel_hash',
   params: 'params',
   optimizer: 'optimizer',

@@ -7,6 +7,8 @@
  * directory, which is flushed to disk (fsync), then renamed over the target, and the directory
  * is flushed where the platform allows it. A crash or a failed write at any point leaves either
  * the old file or the new one, complete, and no temporary file behind.
+ *
+ * @module wasm-optim/node
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';

@@ -43,19 +43,27 @@ export const DTYPE_BYTES: Readonly<Record<string, number>> = Object.freeze({
 
 /** A tensor to write: float32 values and their shape (the product of `shape` is `data.length`). */
 export interface F32Tensor {
+  /** Tensor name in the file. */
   name: string;
+  /** Dimensions. */
   shape: readonly number[];
+  /** Values, little-endian float32 in the file. */
   data: Float32Array;
 }
 
 /** A tensor as found in a file; `begin`/`end` are byte offsets into the data section. */
 export interface TensorInfo {
+  /** safetensors dtype (`F32`, `F16`, `I64`, …). */
   dtype: string;
+  /** Dimensions. */
   shape: number[];
+  /** Start of the tensor's bytes in the data section. */
   begin: number;
+  /** End (exclusive) of the tensor's bytes in the data section. */
   end: number;
 }
 
+/** A parsed safetensors file, as {@link readSafetensors} returns it: the header's tensors and metadata (tensor data stays in the bytes). */
 export interface SafetensorsFile {
   /** Header length N (the header occupies bytes [8, 8 + N)). */
   headerLength: number;

@@ -97,6 +97,7 @@ export class Parameter {
     return this.#block.host;
   }
 
+  /** True after `dispose()`, or when its engine has been disposed. */
   get disposed(): boolean {
     return this.#disposed || this.#block.host.disposed;
   }

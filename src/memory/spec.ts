@@ -27,7 +27,14 @@ export type ParameterSpec =
   | number
   | readonly number[]
   | TypedValues
-  | { shape?: readonly number[]; data?: ArrayLike<number>; name?: string };
+  | {
+      /** Dimensions; default `[data.length]`. */
+      shape?: readonly number[];
+      /** Initial values (copied once), as many as the shape holds. Default zeros. */
+      data?: ArrayLike<number>;
+      /** Name, used for checkpoint tensors (`param.<name>`). */
+      name?: string;
+    };
 
 export interface ResolvedSpec {
   shape: readonly number[];

@@ -12,8 +12,10 @@
  */
 import type { Engine } from '../engine.js';
 
+/** Elementwise activations of the network: ReLU, logistic sigmoid, tanh, or none. */
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'identity';
 
+/** Every {@link Activation}, for option checks and menus. */
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'tanh', 'identity'];
 
 /** y ← f(x) over n floats at byte offsets x, y (y may equal x). */

@@ -12,8 +12,10 @@
  */
 import type { Random } from './random.js';
 
+/** Weight initialisations: Kaiming (He) or Xavier (Glorot), uniform or normal, as torch's `nn.init`. */
 export type Init = 'kaiming' | 'kaiming-normal' | 'xavier' | 'xavier-normal';
 
+/** Every {@link Init}, for option checks and menus. */
 export const INITS: readonly Init[] = ['kaiming', 'kaiming-normal', 'xavier', 'xavier-normal'];
 
 /**

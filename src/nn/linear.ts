@@ -15,9 +15,13 @@ import type { Parameter } from '../memory/parameter.js';
 import { type Init, initWeights } from './init.js';
 import type { Random } from './random.js';
 
+/** A dense layer y = x·W + b over row-major batches in the engine's memory: weight [inFeatures × outFeatures] (the transpose of torch's), bias [outFeatures]; backward **adds** into `weight.grad` and `bias.grad`, as torch does. */
 export class Linear {
+  /** The engine holding the layer's parameters. */
   readonly engine: Engine;
+  /** Input width (rows of the weight). */
   readonly inFeatures: number;
+  /** Output width (columns of the weight). */
   readonly outFeatures: number;
   /** [inFeatures, outFeatures]. */
   readonly weight: Parameter;

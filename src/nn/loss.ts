@@ -20,8 +20,10 @@ const MSE = scalars('mse_loss_f32');
 const BCE = scalars('bce_logits_loss_f32');
 const SOFTMAX_CE = scalars('softmax_ce_loss_f32');
 
+/** Losses with torch's mean reduction: mean squared error, binary cross-entropy on logits, softmax cross-entropy. */
 export type Loss = 'mse' | 'bce-with-logits' | 'softmax-cross-entropy';
 
+/** Every {@link Loss}, for option checks and menus. */
 export const LOSSES: readonly Loss[] = ['mse', 'bce-with-logits', 'softmax-cross-entropy'];
 
 /**

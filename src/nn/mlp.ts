@@ -30,6 +30,7 @@ import { Linear } from './linear.js';
 import { computeLoss, type Loss, LOSSES } from './loss.js';
 import { Random } from './random.js';
 
+/** Options of {@link MLP}. */
 export interface MLPOptions {
   /** Layer widths, input first: `[784, 128, 64, 10]` is three dense layers. At least two entries. */
   sizes: readonly number[];
@@ -59,9 +60,13 @@ interface Workspace {
 const OPTION_KEYS = ['sizes', 'activation', 'output', 'init', 'seed', 'bias'];
 const align16 = (floats: number) => Math.ceil(floats / 16) * 16; // 64-byte sections
 
+/** A multilayer perceptron whose parameters, activations and gradients live in the engine's memory; `parameters` are contiguous, so an optimizer updates the whole network with one kernel call. `forward`, `loss`, `backward` (adding into the gradients), `predict`. */
 export class MLP {
+  /** The engine holding the network. */
   readonly engine: Engine;
+  /** Layer widths, input first. */
   readonly sizes: readonly number[];
+  /** The dense layers, input side first. */
   readonly layers: readonly Linear[];
   /** Every weight and bias, in layer order (weight, bias, weight, bias, …), contiguous in memory. */
   readonly parameters: readonly Parameter[];
@@ -112,10 +117,12 @@ export class MLP {
     );
   }
 
+  /** Width of the input (`sizes[0]`). */
   get inputSize(): number {
     return this.sizes[0]!;
   }
 
+  /** Width of the output (the last of `sizes`). */
   get outputSize(): number {
     return this.sizes[this.sizes.length - 1]!;
   }

@@ -58,7 +58,13 @@ export class Random {
   }
 
   /** Shuffles `a` in place (Fisher–Yates) and returns it. */
-  shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
+  shuffle<
+    T extends {
+      /** Element count. */
+      length: number;
+      [i: number]: unknown;
+    },
+  >(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = Math.floor(this.uniform() * (i + 1));
       const t = a[i];

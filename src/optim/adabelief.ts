@@ -24,22 +24,23 @@ import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 const f = Math.fround;
 const BELIEF = scalars('adabelief_f32');
 
+/** Options of {@link AdaBelief}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface AdaBeliefOptions {
   /** Learning rate. Default 1e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of m and s, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to the denominator outside the square root. Default 1e-16, as optax. */
-  eps: number;
+  eps?: number;
   /** Added to s at every step (inside the square root). Default 1e-16, as optax. */
-  epsRoot: number;
+  epsRoot?: number;
   /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<AdaBeliefOptions> = { lr: nonNegative, betas, eps: nonNegative, epsRoot: nonNegative, maximize: bool };
+const SCHEMA: Schema<Required<AdaBeliefOptions>> = { lr: nonNegative, betas, eps: nonNegative, epsRoot: nonNegative, maximize: bool };
 
-const DEFAULTS: AdaBeliefOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-16, epsRoot: 1e-16, maximize: false };
+const DEFAULTS: Required<AdaBeliefOptions> = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-16, epsRoot: 1e-16, maximize: false };
 
 /**
  * AdaBelief.
@@ -48,7 +49,7 @@ const DEFAULTS: AdaBeliefOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-16, 
  * const opt = new AdaBelief(engine.parameters([[256, 10], [10]]), { lr: 1e-3 });
  * opt.step();
  */
-export class AdaBelief extends Optimizer<AdaBeliefOptions> {
+export class AdaBelief extends Optimizer<Required<AdaBeliefOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<AdaBeliefOptions, 'adabelief'> = {
     key: 'adabelief',
@@ -56,7 +57,7 @@ export class AdaBelief extends Optimizer<AdaBeliefOptions> {
     playground: { rate: 'adaptive' },
   };
 
-  constructor(params: ParamsInput<AdaBeliefOptions>, options?: Partial<AdaBeliefOptions>) {
+  constructor(params: ParamsInput<AdaBeliefOptions>, options?: AdaBeliefOptions) {
     super(params, options, { name: 'AdaBelief', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -64,7 +65,7 @@ export class AdaBelief extends Optimizer<AdaBeliefOptions> {
     return ['exp_avg', 'exp_avg_sq'];
   }
 
-  protected stepRun(o: AdaBeliefOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdaBeliefOptions>, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
     const bc1 = optaxBiasCorrection(b1, run.step);
     const bc2 = optaxBiasCorrection(b2, run.step);

@@ -19,20 +19,21 @@ import { bool, nonNegative, type Schema, unitClosed } from '../validation/index.
 
 const ADADELTA = scalars('adadelta_f32');
 
+/** Options of {@link Adadelta}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface AdadeltaOptions {
   /** Coefficient that scales the update d before it is applied. Default 1.0. */
-  lr: number;
+  lr?: number;
   /** Decay rate ρ of both running averages, in [0, 1]. Default 0.9. */
-  rho: number;
+  rho?: number;
   /** Added inside both square roots for stability. Default 1e-6. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<AdadeltaOptions> = {
+const SCHEMA: Schema<Required<AdadeltaOptions>> = {
   lr: nonNegative,
   rho: unitClosed,
   eps: nonNegative,
@@ -40,7 +41,7 @@ const SCHEMA: Schema<AdadeltaOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: AdadeltaOptions = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
+const DEFAULTS: Required<AdadeltaOptions> = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
 
 /**
  * Adadelta: step sizes from the ratio of the running RMS of past updates to that of the gradients.
@@ -50,7 +51,7 @@ const DEFAULTS: AdadeltaOptions = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, 
  * const opt = new Adadelta(params, { rho: 0.95 });
  * opt.step();
  */
-export class Adadelta extends Optimizer<AdadeltaOptions> {
+export class Adadelta extends Optimizer<Required<AdadeltaOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<AdadeltaOptions, 'adadelta'> = {
     key: 'adadelta',
@@ -58,7 +59,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     playground: { rate: 'adaptive', options: { lr: 1 } },
   };
 
-  constructor(params: ParamsInput<AdadeltaOptions>, options?: Partial<AdadeltaOptions>) {
+  constructor(params: ParamsInput<AdadeltaOptions>, options?: AdadeltaOptions) {
     super(params, options, { name: 'Adadelta', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -66,7 +67,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     return ['square_avg', 'acc_delta'];
   }
 
-  protected stepRun(o: AdadeltaOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdadeltaOptions>, run: Run, k: Kernels): void {
     const s = ADADELTA;
     s.gradSign = o.maximize ? -1 : 1;
     s.l2 = o.weightDecay;

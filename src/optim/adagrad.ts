@@ -20,22 +20,23 @@ import { bool, nonNegative, type Schema } from '../validation/index.js';
 const f = Math.fround;
 const ADAGRAD = scalars('adagrad_f32');
 
+/** Options of {@link Adagrad}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface AdagradOptions {
   /** Learning rate. Default 1e-2. */
-  lr: number;
+  lr?: number;
   /** Learning-rate decay: step t uses lr / (1 + (t − 1)·lrDecay). Default 0. */
-  lrDecay: number;
+  lrDecay?: number;
   /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Initial value of every element of the `sum` accumulator. Default 0. */
-  initialAccumulatorValue: number;
+  initialAccumulatorValue?: number;
   /** Added to √s for stability. Default 1e-10. */
-  eps: number;
+  eps?: number;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<AdagradOptions> = {
+const SCHEMA: Schema<Required<AdagradOptions>> = {
   lr: nonNegative,
   lrDecay: nonNegative,
   weightDecay: nonNegative,
@@ -44,7 +45,7 @@ const SCHEMA: Schema<AdagradOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: AdagradOptions = {
+const DEFAULTS: Required<AdagradOptions> = {
   lr: 1e-2,
   lrDecay: 0,
   weightDecay: 0,
@@ -63,7 +64,7 @@ const DEFAULTS: AdagradOptions = {
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class Adagrad extends Optimizer<AdagradOptions> {
+export class Adagrad extends Optimizer<Required<AdagradOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<AdagradOptions, 'adagrad'> = {
     key: 'adagrad',
@@ -71,7 +72,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     playground: { rate: 'adaptive', checked: true },
   };
 
-  constructor(params: ParamsInput<AdagradOptions>, options?: Partial<AdagradOptions>) {
+  constructor(params: ParamsInput<AdagradOptions>, options?: AdagradOptions) {
     super(params, options, { name: 'Adagrad', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -79,12 +80,12 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     return ['sum'];
   }
 
-  protected initRun(o: AdagradOptions, run: Run, heap: Float32Array): void {
+  protected initRun(o: Required<AdagradOptions>, run: Run, heap: Float32Array): void {
     const at = run.buffers.sum! >> 2;
     heap.fill(f(o.initialAccumulatorValue), at, at + run.n);
   }
 
-  protected stepRun(o: AdagradOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdagradOptions>, run: Run, k: Kernels): void {
     const s = ADAGRAD;
     s.gradSign = o.maximize ? -1 : 1;
     s.l2 = o.weightDecay;

@@ -22,24 +22,25 @@ import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 /** The kernels' scalars, filled before each call (adam_f32 and adam_amsgrad_f32 share them). */
 const ADAM = scalars('adam_f32');
 
+/** Options of {@link Adam} and {@link AdamW}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface AdamOptions {
   /** Learning rate. Default 1e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to the denominator for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2, or decoupled for AdamW). Default 0 (AdamW: 0.01). */
-  weightDecay: number;
+  weightDecay?: number;
   /** Use the running maximum of v (AMSGrad). Default false. */
-  amsgrad: boolean;
+  amsgrad?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
   /** Decay the weights directly (AdamW) instead of adding λ·p to the gradient. Default false (AdamW: true). */
-  decoupledWeightDecay: boolean;
+  decoupledWeightDecay?: boolean;
 }
 
-const ADAM_SCHEMA: Schema<AdamOptions> = {
+const ADAM_SCHEMA: Schema<Required<AdamOptions>> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -49,7 +50,7 @@ const ADAM_SCHEMA: Schema<AdamOptions> = {
   decoupledWeightDecay: bool,
 };
 
-const ADAM_DEFAULTS: AdamOptions = {
+const ADAM_DEFAULTS: Required<AdamOptions> = {
   lr: 1e-3,
   betas: [0.9, 0.999],
   eps: 1e-8,
@@ -68,7 +69,7 @@ const ADAM_DEFAULTS: AdamOptions = {
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class Adam extends Optimizer<AdamOptions> {
+export class Adam extends Optimizer<Required<AdamOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<AdamOptions, 'adam' | 'adamw'> = {
     key: 'adam',
@@ -81,15 +82,19 @@ export class Adam extends Optimizer<AdamOptions> {
     playground: { rate: 'adaptive', checked: true },
   };
 
-  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>, name = 'Adam', defaults = ADAM_DEFAULTS) {
+  /** Display name and defaults of the class being constructed (AdamW overrides them). */
+  protected static readonly spec: { readonly name: string; readonly defaults: Required<AdamOptions> } = { name: 'Adam', defaults: ADAM_DEFAULTS };
+
+  constructor(params: ParamsInput<AdamOptions>, options?: AdamOptions) {
+    const { name, defaults } = new.target.spec;
     super(params, options, { name, defaults, schema: ADAM_SCHEMA });
   }
 
-  protected bufferNames(o: AdamOptions): readonly string[] {
+  protected bufferNames(o: Required<AdamOptions>): readonly string[] {
     return o.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
   }
 
-  protected stepRun(o: AdamOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd } = o;
     const [b1, b2] = o.betas;
     const t = run.step;
@@ -124,7 +129,5 @@ export class AdamW extends Adam {
     playground: { rate: 'adaptive', options: { weightDecay: 0 } },
   };
 
-  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
-    super(params, options, 'AdamW', { ...ADAM_DEFAULTS, weightDecay: 1e-2, decoupledWeightDecay: true });
-  }
+  protected static override readonly spec = { name: 'AdamW', defaults: { ...ADAM_DEFAULTS, weightDecay: 1e-2, decoupledWeightDecay: true } };
 }

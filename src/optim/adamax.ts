@@ -20,20 +20,21 @@ import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const ADAMAX = scalars('adamax_f32');
 
+/** Options of {@link Adamax}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface AdamaxOptions {
   /** Learning rate. Default 2e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of the first moment and of the infinity norm, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to |g| for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<AdamaxOptions> = {
+const SCHEMA: Schema<Required<AdamaxOptions>> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -41,7 +42,7 @@ const SCHEMA: Schema<AdamaxOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
+const DEFAULTS: Required<AdamaxOptions> = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
 
 /**
  * Adamax. Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.
@@ -50,7 +51,7 @@ const DEFAULTS: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weig
  * const opt = new Adamax(params, { lr: 2e-3, betas: [0.9, 0.999] });
  * opt.step();
  */
-export class Adamax extends Optimizer<AdamaxOptions> {
+export class Adamax extends Optimizer<Required<AdamaxOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<AdamaxOptions, 'adamax'> = {
     key: 'adamax',
@@ -58,7 +59,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
     playground: { rate: 'adaptive' },
   };
 
-  constructor(params: ParamsInput<AdamaxOptions>, options?: Partial<AdamaxOptions>) {
+  constructor(params: ParamsInput<AdamaxOptions>, options?: AdamaxOptions) {
     super(params, options, { name: 'Adamax', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -66,7 +67,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
     return ['exp_avg', 'exp_inf'];
   }
 
-  protected stepRun(o: AdamaxOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<AdamaxOptions>, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
     const s = ADAMAX;
     s.gradSign = o.maximize ? -1 : 1;

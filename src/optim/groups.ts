@@ -6,7 +6,11 @@
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 
-export type ParamGroup<O> = O & { params: Parameter[] };
+/** A param group as the optimizer holds it: every hyperparameter (defaults filled in) and its parameters. */
+export type ParamGroup<O> = O & {
+  /** The group's parameters. */
+  params: Parameter[];
+};
 
 /** `o` without its `undefined` entries: an option set to undefined means "not given" (the default). */
 export function given<T extends object>(o: T): T {

@@ -27,22 +27,23 @@ const f = Math.fround;
 const MOMENTS = scalars('lamb_moments_f32');
 const APPLY = scalars('lamb_apply_f32');
 
+/** Options of {@link Lamb}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface LambOptions {
   /** Learning rate. Default 1e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to the denominator outside the square root. Default 1e-6, as optax. */
-  eps: number;
+  eps?: number;
   /** Added to the bias-corrected v inside the square root. Default 0. */
-  epsRoot: number;
+  epsRoot?: number;
   /** Decoupled weight decay λ (added to the Adam direction before the trust ratio). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<LambOptions> = {
+const SCHEMA: Schema<Required<LambOptions>> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -51,7 +52,7 @@ const SCHEMA: Schema<LambOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: LambOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, epsRoot: 0, weightDecay: 0, maximize: false };
+const DEFAULTS: Required<LambOptions> = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, epsRoot: 0, weightDecay: 0, maximize: false };
 
 /** A float32 Euclidean norm from a sum of squares (the sum rounded to float32 first, as a float32 reduction). */
 const norm = (sumSq: number): number => f(Math.sqrt(f(sumSq)));
@@ -65,7 +66,7 @@ const norm = (sumSq: number): number => f(Math.sqrt(f(sumSq)));
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class Lamb extends Optimizer<LambOptions> {
+export class Lamb extends Optimizer<Required<LambOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<LambOptions, 'lamb'> = {
     key: 'lamb',
@@ -73,7 +74,7 @@ export class Lamb extends Optimizer<LambOptions> {
     playground: { rate: 'adaptive' },
   };
 
-  constructor(params: ParamsInput<LambOptions>, options?: Partial<LambOptions>) {
+  constructor(params: ParamsInput<LambOptions>, options?: LambOptions) {
     super(params, options, { name: 'Lamb', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -81,7 +82,7 @@ export class Lamb extends Optimizer<LambOptions> {
     return ['exp_avg', 'exp_avg_sq'];
   }
 
-  protected stepRun(o: LambOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<LambOptions>, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
     const s = MOMENTS, a = APPLY;
     s.gradSign = o.maximize ? -1 : 1;

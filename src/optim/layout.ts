@@ -14,7 +14,10 @@ import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
 
 /** Per-parameter state as `stateDict()` gives it: `step`, scalar state and buffers (copies). */
-export type ParamState = { step: number } & Record<string, number | Float32Array>;
+export type ParamState = {
+  /** Steps taken (as torch, per parameter). */
+  step: number;
+} & Record<string, number | Float32Array>;
 
 /** @internal one contiguous stretch of a group's parameters and its state blocks. */
 export interface Run {

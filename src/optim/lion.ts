@@ -22,20 +22,21 @@ import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const LION = scalars('lion_f32');
 
+/** Options of {@link Lion}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface LionOptions {
   /** Learning rate. Default 1e-4. */
-  lr: number;
-  /** [β1, β2]: β1 interpolates the update direction, β2 decays the momentum; each in [0, 1). Default [0.9, 0.99]. */
-  betas: [number, number];
+  lr?: number;
+  /** `[β1, β2]`: β1 interpolates the update direction, β2 decays the momentum; each in [0, 1). Default [0.9, 0.99]. */
+  betas?: [number, number];
   /** Decoupled weight decay λ (added to the signed update, then scaled by lr). Default 1e-3, as optax. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<LionOptions> = { lr: nonNegative, betas, weightDecay: nonNegative, maximize: bool };
+const SCHEMA: Schema<Required<LionOptions>> = { lr: nonNegative, betas, weightDecay: nonNegative, maximize: bool };
 
-const DEFAULTS: LionOptions = { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 1e-3, maximize: false };
+const DEFAULTS: Required<LionOptions> = { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 1e-3, maximize: false };
 
 /**
  * Lion.
@@ -46,7 +47,7 @@ const DEFAULTS: LionOptions = { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 1e-3,
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class Lion extends Optimizer<LionOptions> {
+export class Lion extends Optimizer<Required<LionOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<LionOptions, 'lion'> = {
     key: 'lion',
@@ -54,7 +55,7 @@ export class Lion extends Optimizer<LionOptions> {
     playground: { rate: 'adaptive', scale: 0.2, options: { weightDecay: 0 }, checked: true },
   };
 
-  constructor(params: ParamsInput<LionOptions>, options?: Partial<LionOptions>) {
+  constructor(params: ParamsInput<LionOptions>, options?: LionOptions) {
     super(params, options, { name: 'Lion', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -62,7 +63,7 @@ export class Lion extends Optimizer<LionOptions> {
     return ['exp_avg'];
   }
 
-  protected stepRun(o: LionOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<LionOptions>, run: Run, k: Kernels): void {
     const [b1, b2] = o.betas;
     const s = LION;
     s.gradSign = o.maximize ? -1 : 1;

@@ -26,24 +26,25 @@ import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 const f = Math.fround;
 const NADAM = scalars('nadam_f32');
 
+/** Options of {@link NAdam}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface NAdamOptions {
   /** Learning rate. Default 2e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to the denominator for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2, or decoupled when `decoupledWeightDecay`). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** ψ in the momentum schedule μt = β1·(1 − ½·0.96^(t·ψ)). Default 4e-3. */
-  momentumDecay: number;
+  momentumDecay?: number;
   /** Decay the weights directly (NAdamW) instead of adding λ·p to the gradient. Default false. */
-  decoupledWeightDecay: boolean;
+  decoupledWeightDecay?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<NAdamOptions> = {
+const SCHEMA: Schema<Required<NAdamOptions>> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -53,7 +54,7 @@ const SCHEMA: Schema<NAdamOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: NAdamOptions = {
+const DEFAULTS: Required<NAdamOptions> = {
   lr: 2e-3,
   betas: [0.9, 0.999],
   eps: 1e-8,
@@ -72,7 +73,7 @@ const DEFAULTS: NAdamOptions = {
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class NAdam extends Optimizer<NAdamOptions> {
+export class NAdam extends Optimizer<Required<NAdamOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<NAdamOptions, 'nadam'> = {
     key: 'nadam',
@@ -84,7 +85,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
     playground: { rate: 'adaptive' },
   };
 
-  constructor(params: ParamsInput<NAdamOptions>, options?: Partial<NAdamOptions>) {
+  constructor(params: ParamsInput<NAdamOptions>, options?: NAdamOptions) {
     super(params, options, { name: 'NAdam', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -102,7 +103,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
     if (!((value as number) >= 0 && (value as number) <= 1)) throw new RangeError(`${what} must be in [0, 1] (a product of momentum coefficients), got ${String(value)}`);
   }
 
-  protected stepRun(o: NAdamOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<NAdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd, momentumDecay: psi } = o;
     const [b1, b2] = o.betas;
     const t = run.step;

@@ -20,14 +20,21 @@ import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { checkParams, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
 import { fill, missing, type Need, paramStates, planRuns, release, reserve, reuse, type Run, type ParamState } from './layout.js';
-import { checkIndices, checkInitialLr, finiteScalar, type LoadableStateDict, parseState, savedGroups, setInitialLr, type StateDict } from './state-dict.js';
+import { checkIndices, checkInitialLr, finiteScalar, parseState, savedGroups, setInitialLr, type StateDict } from './state-dict.js';
 import { checkKeys, checkOptions, type Schema } from '../validation/index.js';
+import type { StateDictInput } from './state-dict-input.js';
 
 export type { ParamGroup, ParamState, Run, StateDict };
-export type { LoadableParamState, LoadableStateDict } from './state-dict.js';
 
 /** A list of parameters, or a list of groups `{ params, ...overrides }`. */
-export type ParamsInput<O> = readonly Parameter[] | ReadonlyArray<{ params: readonly Parameter[] } & Partial<O>>;
+export type ParamsInput<O> =
+  | readonly Parameter[]
+  | ReadonlyArray<
+      {
+        /** The group's parameters. */
+        params: readonly Parameter[];
+      } & Partial<O>
+    >;
 
 /** A group's plan: its runs and what they were built from. */
 interface Plan<O> {
@@ -43,9 +50,13 @@ interface Plan<O> {
   options: ParamGroup<O>;
 }
 
+/** The base class of every optimizer: param groups with per-group overrides, state in the engine's memory, `step()`, `zeroGrad()`, `stateDict()` / `loadStateDict()`, `dispose()`. */
 export abstract class Optimizer<O extends object> {
+  /** The engine whose memory holds the parameters and the state. */
   readonly engine: Engine;
+  /** The options given to the constructor over the class defaults; groups added later start from them. */
   readonly defaults: Readonly<O>;
+  /** The param groups: edit a hyperparameter here (`opt.paramGroups[0].lr = …`) to change it from the next step; it is validated then. */
   readonly paramGroups: Array<ParamGroup<O>>;
   #plans: Array<Plan<O>> = [];
   /** The engine's disposal count when every parameter was last seen alive. */
@@ -73,6 +84,7 @@ export abstract class Optimizer<O extends object> {
   /** Updates one run; `run.step` has already been incremented. */
   protected abstract stepRun(group: O, run: Run, k: Kernels): void;
 
+  /** @internal each optimizer class passes its name, defaults and option checks */
   constructor(params: ParamsInput<O>, options: Partial<O> | undefined, spec: { name: string; defaults: O; schema: Schema<O> }) {
     const { name, defaults, schema } = spec;
     this.name = name;
@@ -107,6 +119,7 @@ export abstract class Optimizer<O extends object> {
     this.#plans = this.#newPlans(groups, groups.map((g) => g.params.map(() => null)), name).plans;
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.#disposed;
   }
@@ -335,7 +348,7 @@ export abstract class Optimizer<O extends object> {
    * parameters of the same sizes), also after a JSON round trip. Everything is validated and the
    * new state reserved before anything changes.
    */
-  loadStateDict(dict: LoadableStateDict<O>): void {
+  loadStateDict(dict: StateDictInput): void {
     this.#checkLive('loadStateDict');
     const where = `${this.name}.loadStateDict`;
     if (typeof dict !== 'object' || dict === null) throw new TypeError(`${where}: expected { state, paramGroups }`);

@@ -26,22 +26,23 @@ import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 const RECTIFIED = scalars('radam_f32');
 const UNRECTIFIED = scalars('radam_unrectified_f32');
 
+/** Options of {@link RAdam}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface RAdamOptions {
   /** Learning rate. Default 1e-3. */
-  lr: number;
+  lr?: number;
   /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas: [number, number];
+  betas?: [number, number];
   /** Added to the denominator for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2, or decoupled when `decoupledWeightDecay`). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Decay the weights directly (RAdamW) instead of adding λ·p to the gradient. Default false. */
-  decoupledWeightDecay: boolean;
+  decoupledWeightDecay?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<RAdamOptions> = {
+const SCHEMA: Schema<Required<RAdamOptions>> = {
   lr: nonNegative,
   betas,
   eps: nonNegative,
@@ -50,7 +51,7 @@ const SCHEMA: Schema<RAdamOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: RAdamOptions = {
+const DEFAULTS: Required<RAdamOptions> = {
   lr: 1e-3,
   betas: [0.9, 0.999],
   eps: 1e-8,
@@ -63,7 +64,17 @@ const DEFAULTS: RAdamOptions = {
  * The step factor of RAdam at step `t`: `rectified` tells whether ρt > 5, `scale` is the
  * multiplier of m (lr·r·√(1 − β2ᵗ)/(1 − β1ᵗ) when rectified, else lr/(1 − β1ᵗ)), before the sign.
  */
-export function radamStepScale(lr: number, beta1: number, beta2: number, t: number): { rectified: boolean; scale: number } {
+export function radamStepScale(
+  lr: number,
+  beta1: number,
+  beta2: number,
+  t: number,
+): {
+  /** Whether the variance is tractable (ρt > 5) and the adaptive, rectified step is taken. */
+  rectified: boolean;
+  /** The step's scale: lr·r/(1 − β1ᵗ) when rectified, else lr/(1 − β1ᵗ). */
+  scale: number;
+} {
   const bc1 = 1 - beta1 ** t;
   const bc2 = 1 - beta2 ** t;
   const rhoInf = 2 / (1 - beta2) - 1;
@@ -84,7 +95,7 @@ export function radamStepScale(lr: number, beta1: number, beta2: number, t: numb
  * // … write w.grad, b.grad …
  * opt.step();
  */
-export class RAdam extends Optimizer<RAdamOptions> {
+export class RAdam extends Optimizer<Required<RAdamOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<RAdamOptions, 'radam'> = {
     key: 'radam',
@@ -93,7 +104,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
     playground: { rate: 'plain', scale: 5 },
   };
 
-  constructor(params: ParamsInput<RAdamOptions>, options?: Partial<RAdamOptions>) {
+  constructor(params: ParamsInput<RAdamOptions>, options?: RAdamOptions) {
     super(params, options, { name: 'RAdam', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -101,7 +112,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
     return ['exp_avg', 'exp_avg_sq'];
   }
 
-  protected stepRun(o: RAdamOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<RAdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd } = o;
     const [b1, b2] = o.betas;
     const { rectified, scale } = radamStepScale(lr, b1, b2, run.step);

@@ -13,11 +13,25 @@ export interface Registration<O, K extends string = string> {
    */
   readonly optionSets: ReadonlyArray<Partial<O>>;
   /** Benchmark cases (default: one case named `key` with the defaults). */
-  readonly bench?: ReadonlyArray<{ readonly name: string; readonly options: Partial<O> }>;
+  readonly bench?: ReadonlyArray<{
+    /** Name of the case in the results (`'sgd-momentum'`). */
+    readonly name: string;
+    /** Options of the case (the rest take the defaults). */
+    readonly options: Partial<O>;
+  }>;
   /**
    * The playground: which of a test function's two learning rates suits it (`'adaptive'` for
    * methods whose step does not scale with the gradient, `'plain'` otherwise), a factor on it,
    * and options it needs there.
    */
-  readonly playground: { readonly rate: 'adaptive' | 'plain'; readonly scale?: number; readonly options?: Partial<O>; readonly checked?: boolean };
+  readonly playground: {
+    /** Which of the test function's learning rates to start from. */
+    readonly rate: 'adaptive' | 'plain';
+    /** A factor on that rate (default 1). */
+    readonly scale?: number;
+    /** Options it needs there (they win over the rate). */
+    readonly options?: Partial<O>;
+    /** Shown checked when the page opens. */
+    readonly checked?: boolean;
+  };
 }

@@ -8,11 +8,17 @@ import type { Registration } from './registration.js';
 
 export type { Registration };
 
-type All = typeof all;
-type KeyOf<C> = C extends { readonly registration: { readonly key: infer K extends string } } ? K : never;
+/** What the registry looks for on an exported class: a static registration with its key. */
+export interface Registered<K extends string = string> {
+  /** The class's registration (see {@link Registration}). */
+  readonly registration: Pick<Registration<never, K>, 'key'>;
+}
 
-/** The registry's type: each key to its class. */
-export type OptimizerRegistry = { readonly [E in keyof All as KeyOf<All[E]>]: All[E] };
+/** The registry's type: each registration key (`'adam'`, `'sgd'`, …) to its class. */
+export type OptimizerRegistry = {
+  readonly [E in keyof typeof all as (typeof all)[E] extends Registered<infer K> ? K : never]: (typeof all)[E];
+};
+/** A key of {@link OPTIMIZERS}: `'sgd'`, `'adam'`, `'adamw'`, …. */
 export type OptimizerName = keyof OptimizerRegistry;
 
 function collect(): OptimizerRegistry {
@@ -26,6 +32,7 @@ function collect(): OptimizerRegistry {
   return Object.freeze(out) as OptimizerRegistry;
 }
 
+/** Every optimizer class by the lower-case name of its reference (`torch.optim.<Name>`, `optax.<name>`), e.g. `new OPTIMIZERS.adam(params)`. */
 export const OPTIMIZERS: OptimizerRegistry = collect();
 
 /** The registration of every optimizer, by key. */

@@ -24,24 +24,25 @@ import { bool, nonNegative, type Schema } from '../validation/index.js';
 const PLAIN = scalars('rmsprop_f32');
 const WITH_MOMENTUM = scalars('rmsprop_momentum_f32');
 
+/** Options of {@link RMSprop}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface RMSpropOptions {
   /** Learning rate. Default 1e-2. */
-  lr: number;
+  lr?: number;
   /** Smoothing constant α of the running averages. Default 0.99. */
-  alpha: number;
+  alpha?: number;
   /** Added to the denominator for stability. Default 1e-8. */
-  eps: number;
+  eps?: number;
   /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Momentum factor μ. Default 0. */
-  momentum: number;
+  momentum?: number;
   /** Normalize by an estimate of the gradient's variance (v − ḡ²) instead of v. Default false. */
-  centered: boolean;
+  centered?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<RMSpropOptions> = {
+const SCHEMA: Schema<Required<RMSpropOptions>> = {
   lr: nonNegative,
   alpha: nonNegative,
   eps: nonNegative,
@@ -51,7 +52,7 @@ const SCHEMA: Schema<RMSpropOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: RMSpropOptions = {
+const DEFAULTS: Required<RMSpropOptions> = {
   lr: 1e-2,
   alpha: 0.99,
   eps: 1e-8,
@@ -69,7 +70,7 @@ const DEFAULTS: RMSpropOptions = {
  * const opt = new RMSprop(params, { lr: 1e-3, momentum: 0.9, centered: true });
  * opt.step();
  */
-export class RMSprop extends Optimizer<RMSpropOptions> {
+export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<RMSpropOptions, 'rmsprop'> = {
     key: 'rmsprop',
@@ -82,18 +83,18 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     playground: { rate: 'adaptive', checked: true },
   };
 
-  constructor(params: ParamsInput<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
+  constructor(params: ParamsInput<RMSpropOptions>, options?: RMSpropOptions) {
     super(params, options, { name: 'RMSprop', defaults: DEFAULTS, schema: SCHEMA });
   }
 
-  protected bufferNames(o: RMSpropOptions): readonly string[] {
+  protected bufferNames(o: Required<RMSpropOptions>): readonly string[] {
     const names = ['square_avg'];
     if (o.momentum > 0) names.push('momentum_buffer');
     if (o.centered) names.push('grad_avg');
     return names;
   }
 
-  protected stepRun(o: RMSpropOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<RMSpropOptions>, run: Run, k: Kernels): void {
     const s = o.momentum > 0 ? WITH_MOMENTUM : PLAIN;
     s.gradSign = o.maximize ? -1 : 1;
     s.l2 = o.weightDecay;

@@ -24,15 +24,16 @@ import { bool, type Check, nonNegative, pair, positive, type Schema } from '../v
 const f = Math.fround;
 const RPROP = scalars('rprop_f32');
 
+/** Options of {@link Rprop}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface RpropOptions {
   /** Learning rate: the initial step size of every element. Default 1e-2. */
-  lr: number;
-  /** [η−, η+]: step size factors after a sign change / no sign change; 0 < η− < 1 < η+. Default [0.5, 1.2]. */
-  etas: [number, number];
-  /** [sMin, sMax]: bounds of the step size; 0 ≤ sMin ≤ sMax. Default [1e-6, 50]. */
-  stepSizes: [number, number];
+  lr?: number;
+  /** `[η−, η+]`: step size factors after a sign change / no sign change; 0 < η− < 1 < η+. Default [0.5, 1.2]. */
+  etas?: [number, number];
+  /** `[sMin, sMax]`: bounds of the step size; 0 ≤ sMin ≤ sMax. Default [1e-6, 50]. */
+  stepSizes?: [number, number];
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
 /** torch's rule: 0 < η− < 1 < η+. */
@@ -51,9 +52,9 @@ const stepSizes: Check = (v, name, where) => {
   if (!(lo <= hi)) throw new RangeError(`${where}: ${name} must satisfy ${name}[0] <= ${name}[1], got [${lo}, ${hi}]`);
 };
 
-const SCHEMA: Schema<RpropOptions> = { lr: nonNegative, etas, stepSizes, maximize: bool };
+const SCHEMA: Schema<Required<RpropOptions>> = { lr: nonNegative, etas, stepSizes, maximize: bool };
 
-const DEFAULTS: RpropOptions = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false };
+const DEFAULTS: Required<RpropOptions> = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false };
 
 /**
  * Rprop.
@@ -64,7 +65,7 @@ const DEFAULTS: RpropOptions = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 5
  * // … write the full-batch gradient into w.grad …
  * opt.step();
  */
-export class Rprop extends Optimizer<RpropOptions> {
+export class Rprop extends Optimizer<Required<RpropOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<RpropOptions, 'rprop'> = {
     key: 'rprop',
@@ -72,7 +73,7 @@ export class Rprop extends Optimizer<RpropOptions> {
     playground: { rate: 'adaptive' },
   };
 
-  constructor(params: ParamsInput<RpropOptions>, options?: Partial<RpropOptions>) {
+  constructor(params: ParamsInput<RpropOptions>, options?: RpropOptions) {
     super(params, options, { name: 'Rprop', defaults: DEFAULTS, schema: SCHEMA });
   }
 
@@ -81,13 +82,13 @@ export class Rprop extends Optimizer<RpropOptions> {
   }
 
   /** The step size starts at the group's lr as it is at the first step. */
-  protected initRun(o: RpropOptions, run: Run, heap: Float32Array): void {
+  protected initRun(o: Required<RpropOptions>, run: Run, heap: Float32Array): void {
     const at = run.buffers.step_size! >> 2;
     // + 0: an lr of −0 starts at +0, as torch's clamp would make it.
     heap.fill(f(o.lr) + 0, at, at + run.n);
   }
 
-  protected stepRun(o: RpropOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<RpropOptions>, run: Run, k: Kernels): void {
     const s = RPROP;
     s.gradSign = o.maximize ? -1 : 1;
     [s.etaMinus, s.etaPlus] = o.etas;

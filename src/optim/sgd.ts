@@ -21,22 +21,23 @@ const PLAIN = scalars('sgd_f32');
 const MOMENTUM = scalars('sgd_momentum_f32');
 const NESTEROV = scalars('sgd_nesterov_f32');
 
+/** Options of {@link SGD}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
 export interface SGDOptions {
   /** Learning rate. Default 1e-3. */
-  lr: number;
+  lr?: number;
   /** Momentum factor μ. Default 0. */
-  momentum: number;
+  momentum?: number;
   /** Dampening τ of the momentum. Default 0. */
-  dampening: number;
+  dampening?: number;
   /** Weight decay λ (L2 penalty). Default 0. */
-  weightDecay: number;
+  weightDecay?: number;
   /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
-  nesterov: boolean;
+  nesterov?: boolean;
   /** Maximize the objective instead of minimizing. Default false. */
-  maximize: boolean;
+  maximize?: boolean;
 }
 
-const SCHEMA: Schema<SGDOptions> = {
+const SCHEMA: Schema<Required<SGDOptions>> = {
   lr: nonNegative,
   momentum: nonNegative,
   dampening: nonNegative,
@@ -45,7 +46,7 @@ const SCHEMA: Schema<SGDOptions> = {
   maximize: bool,
 };
 
-const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+const DEFAULTS: Required<SGDOptions> = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
 
 /**
  * SGD.
@@ -54,7 +55,7 @@ const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay:
  * const opt = new SGD(params, { lr: 0.05, momentum: 0.9, nesterov: true });
  * opt.step();
  */
-export class SGD extends Optimizer<SGDOptions> {
+export class SGD extends Optimizer<Required<SGDOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
   static readonly registration: Registration<SGDOptions, 'sgd'> = {
     key: 'sgd',
@@ -69,21 +70,21 @@ export class SGD extends Optimizer<SGDOptions> {
     playground: { rate: 'plain', options: { momentum: 0.9 }, checked: true },
   };
 
-  constructor(params: ParamsInput<SGDOptions>, options?: Partial<SGDOptions>) {
+  constructor(params: ParamsInput<SGDOptions>, options?: SGDOptions) {
     super(params, options, { name: 'SGD', defaults: DEFAULTS, schema: SCHEMA });
   }
 
-  protected checkGroup(o: SGDOptions, where: string): void {
+  protected checkGroup(o: Required<SGDOptions>, where: string): void {
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new RangeError(`${where}: nesterov requires momentum > 0 and dampening = 0 (got momentum ${o.momentum}, dampening ${o.dampening})`);
     }
   }
 
-  protected bufferNames(o: SGDOptions): readonly string[] {
+  protected bufferNames(o: Required<SGDOptions>): readonly string[] {
     return o.momentum !== 0 ? ['momentum_buffer'] : [];
   }
 
-  protected stepRun(o: SGDOptions, run: Run, k: Kernels): void {
+  protected stepRun(o: Required<SGDOptions>, run: Run, k: Kernels): void {
     const gradSign = o.maximize ? -1 : 1;
     if (o.momentum === 0) {
       const s = PLAIN;

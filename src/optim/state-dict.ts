@@ -9,26 +9,22 @@ import type { ParamState } from './layout.js';
 
 export type { ParamState };
 
+/** A snapshot of an optimizer as `stateDict()` gives it (plain data, with `Float32Array` copies of the buffers). */
 export interface StateDict<O = Record<string, unknown>> {
   /** Keyed by the parameter's index across all groups, in order. */
   state: Record<number, ParamState>;
-  paramGroups: Array<Omit<O, 'params'> & { params: number[]; initialLr?: number }>;
+  /** Each group's hyperparameters, with its parameters as indices across groups. */
+  paramGroups: Array<
+    Omit<O, 'params'> & {
+      /** Indices of the group's parameters across all groups. */
+      params: number[];
+      /** The group's base lr for schedulers (torch's `initial_lr`), when a scheduler set one. */
+      initialLr?: number;
+    }
+  >;
 }
 
-/**
- * What `loadStateDict()` accepts: a {@link StateDict}, or one that went through JSON (buffers as
- * number arrays, option values as JSON gives them back).
- */
-export interface LoadableStateDict<O = Record<string, unknown>> {
-  state: Record<number | string, LoadableParamState>;
-  paramGroups: ReadonlyArray<Partial<Omit<O, 'params'>> & { params: readonly number[]; initialLr?: number }>;
-}
 
-/**
- * A parameter's state as `loadStateDict()` takes it: buffers as Float32Arrays, number arrays, or
- * the index-keyed objects `JSON.stringify` makes of Float32Arrays.
- */
-export type LoadableParamState = { step: number } & Record<string, number | Float32Array | number[] | Record<string, number>>;
 
 /** What an optimizer tells the loader about itself. */
 export interface StateSpec {

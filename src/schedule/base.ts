@@ -25,8 +25,11 @@ import { type MomentumKey, setMomentum } from './momentum.js';
 
 /** A param group as schedulers see it. */
 export interface SchedulableGroup {
+  /** The group's learning rate, which schedulers set. */
   lr: number;
+  /** Momentum (SGD-like optimizers), cycled by OneCycleLR and CyclicLR. */
   momentum?: number;
+  /** [β1, β2] (Adam-like optimizers); OneCycleLR and CyclicLR cycle β1. */
   betas?: [number, number];
   /** The lr the group had when the first scheduler was attached (torch's `initial_lr`). */
   initialLr?: number;
@@ -34,6 +37,7 @@ export interface SchedulableGroup {
 
 /** Anything with param groups: the library's optimizers, or a plain `{ paramGroups: [...] }`. */
 export interface SchedulableOptimizer {
+  /** The groups whose hyperparameters the scheduler sets. */
   readonly paramGroups: SchedulableGroup[];
   /** Optimizer defaults; used to tell momentum from betas optimizers (as torch does). */
   readonly defaults?: unknown;
@@ -43,17 +47,24 @@ export type JsonValue = number | string | boolean | null | JsonValue[] | { [key:
 
 /** What `stateDict()` returns: JSON data tagged with the scheduler's class name. */
 export interface SchedulerStateDict {
+  /** The scheduler's class name; `loadStateDict()` refuses another class's state. */
   type: string;
   [key: string]: JsonValue;
 }
 
 /** What every scheduler offers (ReduceLROnPlateau's `step` takes a metric instead). */
 export interface Scheduler {
+  /** The optimizer (or `{ paramGroups }` object) whose lrs are scheduled. */
   readonly optimizer: SchedulableOptimizer;
+  /** The class name (also the `type` of its state dict). */
   readonly name: string;
+  /** Index of the last step (torch's `last_epoch`): 0 after construction. */
   readonly lastEpoch: number;
+  /** The lr of each group as last set by this scheduler. */
   getLastLr(): number[];
+  /** The scheduler's position and settings as plain JSON (never the optimizer or functions). */
   stateDict(): SchedulerStateDict;
+  /** Restores a `stateDict()`; checks everything before changing anything. */
   loadStateDict(dict: SchedulerStateDict): void;
   /** @internal validates a state dict and returns the function that applies it. */
   _prepareLoad(dict: unknown, where: string): () => void;
@@ -164,6 +175,7 @@ const COMMON: Record<string, Check> = { lastEpoch: int(-1), stepCount: int(0), b
 
 /** The base class of the epoch-indexed schedulers (torch's `LRScheduler`). */
 export abstract class LRScheduler implements Scheduler {
+  /** The optimizer (or `{ paramGroups }` object) whose lrs are scheduled. */
   readonly optimizer: SchedulableOptimizer;
   /** The class name (also the `type` of its state dict). */
   readonly name: string;

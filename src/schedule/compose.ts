@@ -57,7 +57,9 @@ function checkMilestones(m: unknown, n: number, where: string): void {
  * const sched = new SequentialLR(opt, { schedulers: [warmup, decay], milestones: [5] });
  */
 export class SequentialLR extends LRScheduler {
+  /** The schedulers, in the order they take over. */
   readonly schedulers: readonly LRScheduler[];
+  /** Steps at which the next scheduler takes over. */
   readonly milestones: number[];
 
   constructor(optimizer: SchedulableOptimizer, options: SequentialLROptions) {
@@ -155,6 +157,7 @@ function childCommits(children: readonly LRScheduler[], states: unknown, where: 
  * ]);
  */
 export class ChainedScheduler extends LRScheduler {
+  /** The schedulers stepped together, in order, on every step. */
   readonly schedulers: readonly LRScheduler[];
 
   constructor(schedulers: readonly LRScheduler[], optimizer?: SchedulableOptimizer) {

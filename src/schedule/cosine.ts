@@ -34,7 +34,9 @@ export interface CosineAnnealingLROptions {
  * const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Steps of a half cosine period (option `tMax`). */
   readonly tMax: number;
+  /** Lowest lr (option `etaMin`). */
   readonly etaMin: number;
   private static readonly spec: Spec<CosineAnnealingLROptions> = { tMax: positive, etaMin: finite, lastEpoch: int(-1) };
 
@@ -94,8 +96,11 @@ const WR_FIELDS: Record<string, Check> = { t0: int(1), tI: int(1), tMult: int(1)
  * const sched = new CosineAnnealingWarmRestarts(opt, { t0: 10, tMult: 2 });
  */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
+  /** Steps until the first restart (option `t0`). */
   readonly t0: number;
+  /** Factor by which each period is longer than the one before (option `tMult`). */
   readonly tMult: number;
+  /** Lowest lr (option `etaMin`). */
   readonly etaMin: number;
   /** Length of the current period. */
   readonly tI: number;

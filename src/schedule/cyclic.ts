@@ -24,6 +24,7 @@ import {
 } from '../validation/index.js';
 import { checkMomentumState, cycledKey, momentumKey, setMomentum } from './momentum.js';
 
+/** Amplitude policies of {@link CyclicLR}, as torch's `mode`. */
 export type CyclicMode = 'triangular' | 'triangular2' | 'exp_range';
 const MODES: readonly CyclicMode[] = ['triangular', 'triangular2', 'exp_range'];
 
@@ -105,15 +106,25 @@ const FIELDS: Record<string, Check> = {
  * // call sched.step() after every batch
  */
 export class CyclicLR extends LRScheduler {
+  /** Upper lr of the cycle, per group. */
   readonly maxLrs: number[];
+  /** Steps in one cycle (up and down). */
   readonly totalSize: number;
+  /** Fraction of a cycle spent rising. */
   readonly stepRatio: number;
+  /** Amplitude policy (option `mode`). */
   readonly mode: string;
+  /** Base of `'exp_range'` (option `gamma`). */
   readonly gamma: number;
+  /** Whether the amplitude scale takes the cycle number or the step index. */
   readonly scaleMode: 'cycle' | 'iterations';
+  /** Whether momentum (or β1) cycles inversely to the lr. */
   readonly cycleMomentum: boolean;
+  /** True when the optimizer has `betas` (β1 cycles), false when it has `momentum`. */
   readonly useBeta1: boolean;
+  /** Momentum at the lr's peak, per group; null when momentum does not cycle. */
   readonly baseMomentums: number[] | null;
+  /** Momentum at the cycle's start, per group; null when momentum does not cycle. */
   readonly maxMomentums: number[] | null;
   /** Whether a custom `scaleFn` is in use (the function itself is not saved). */
   readonly customScaleFn: boolean;

@@ -38,6 +38,7 @@ function call(f: LrLambda, epoch: number, i: number, where: string): number {
  * // per group: new LambdaLR(opt, { lrLambda: [(e) => Math.floor(e / 30), (e) => 0.95 ** e] })
  */
 export class LambdaLR extends LRScheduler {
+  /** The factor functions, one per group: lr = base lr · lrLambda(epoch). */
   readonly lrLambdas: LrLambda[];
 
   constructor(optimizer: SchedulableOptimizer, options: LambdaLROptions) {
@@ -60,6 +61,7 @@ export class LambdaLR extends LRScheduler {
  * const sched = new MultiplicativeLR(opt, { lrLambda: () => 0.95 });
  */
 export class MultiplicativeLR extends LRScheduler {
+  /** The factor functions, one per group: lr ← lr · lrLambda(epoch) on each step. */
   readonly lrLambdas: LrLambda[];
 
   constructor(optimizer: SchedulableOptimizer, options: LambdaLROptions) {

@@ -125,16 +125,27 @@ const annealLinear = (start: number, end: number, pct: number): number => (end -
  * // call sched.step() after every batch
  */
 export class OneCycleLR extends LRScheduler {
+  /** Length of the cycle in steps. */
   readonly totalSteps: number;
+  /** Fraction of the cycle spent raising the lr. */
   readonly pctStart: number;
+  /** `'cos'` or `'linear'` annealing. */
   readonly annealStrategy: 'cos' | 'linear';
+  /** Whether the cycle has three phases (up, down to the starting lr, then to the final lr). */
   readonly threePhase: boolean;
+  /** Starting lr per group (maxLr / divFactor). */
   readonly initialLrs: number[];
+  /** Peak lr per group. */
   readonly maxLrs: number[];
+  /** Final lr per group (starting lr / finalDivFactor). */
   readonly minLrs: number[];
+  /** Whether momentum (or β1) cycles inversely to the lr. */
   readonly cycleMomentum: boolean;
+  /** True when the optimizer has `betas` (β1 cycles), false when it has `momentum`. */
   readonly useBeta1: boolean;
+  /** Momentum at the lr's peak, per group; null when momentum does not cycle. */
   readonly baseMomentums: number[] | null;
+  /** Momentum at the start and the end, per group; null when momentum does not cycle. */
   readonly maxMomentums: number[] | null;
   #momenta: number[] | null = null;
 

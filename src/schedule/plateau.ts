@@ -89,14 +89,23 @@ const FIELDS: Record<string, Check> = {
  * for (let epoch = 0; epoch < 50; epoch++) { train(); sched.step(validationLoss()); }
  */
 export class ReduceLROnPlateau implements Scheduler {
+  /** The optimizer (or `{ paramGroups }` object) whose lrs are reduced. */
   readonly optimizer: SchedulableOptimizer;
+  /** The class name (also the `type` of its state dict). */
   readonly name = 'ReduceLROnPlateau';
+  /** `'min'`: the metric should fall; `'max'`: it should rise. */
   readonly mode: 'min' | 'max';
+  /** Factor by which the lr is multiplied on a plateau. */
   readonly factor: number;
+  /** Steps without improvement tolerated before reducing. */
   readonly patience: number;
+  /** Smallest change that counts as an improvement. */
   readonly threshold: number;
+  /** `'rel'`: threshold relative to the best value; `'abs'`: absolute. */
   readonly thresholdMode: 'rel' | 'abs';
+  /** Steps after a reduction before counting bad steps again. */
   readonly cooldown: number;
+  /** A reduction smaller than this is skipped. */
   readonly eps: number;
   /** Lower bound of each group's lr. */
   readonly minLrs: number[];

@@ -27,7 +27,9 @@ export interface StepLROptions {
  * for (let epoch = 0; epoch < 100; epoch++) { train(); opt.step(); sched.step(); }
  */
 export class StepLR extends LRScheduler {
+  /** Steps between decays. */
   readonly stepSize: number;
+  /** Decay factor. */
   readonly gamma: number;
   private static readonly spec: Spec<StepLROptions> = { stepSize: int(1), gamma: nonNegative, lastEpoch };
 
@@ -72,6 +74,7 @@ export interface MultiStepLROptions {
 export class MultiStepLR extends LRScheduler {
   /** The milestones, sorted. */
   readonly milestones: number[];
+  /** Decay factor applied at each milestone. */
   readonly gamma: number;
   private static readonly spec: Spec<MultiStepLROptions> = { milestones: list(int(0)), gamma: nonNegative, lastEpoch };
 
@@ -114,6 +117,7 @@ export interface ExponentialLROptions {
  * const sched = new ExponentialLR(opt, { gamma: 0.95 });
  */
 export class ExponentialLR extends LRScheduler {
+  /** Decay factor per step. */
   readonly gamma: number;
   private static readonly spec: Spec<ExponentialLROptions> = { gamma: nonNegative, lastEpoch };
 
@@ -156,7 +160,9 @@ export interface ConstantLROptions {
  * const sched = new ConstantLR(opt, { factor: 0.5, totalIters: 4 });
  */
 export class ConstantLR extends LRScheduler {
+  /** Factor applied until `totalIters`. */
   readonly factor: number;
+  /** Steps during which the factor applies. */
   readonly totalIters: number;
   private static readonly spec: Spec<ConstantLROptions> = { factor: num({ min: 0, max: 1 }), totalIters: int(0), lastEpoch };
 
@@ -204,8 +210,11 @@ export interface LinearLROptions {
  * const warmup = new LinearLR(opt, { startFactor: 0.01, totalIters: 500 });
  */
 export class LinearLR extends LRScheduler {
+  /** Factor at step 0. */
   readonly startFactor: number;
+  /** Factor from `totalIters` on. */
   readonly endFactor: number;
+  /** Steps of the linear ramp. */
   readonly totalIters: number;
   private static readonly spec: Spec<LinearLROptions> = {
     startFactor: num({ min: 0, minOpen: true, max: 1 }),
@@ -258,7 +267,9 @@ export interface PolynomialLROptions {
  * const sched = new PolynomialLR(opt, { totalIters: 50, power: 0.9 });
  */
 export class PolynomialLR extends LRScheduler {
+  /** Steps until the lr reaches 0. */
   readonly totalIters: number;
+  /** Power of the polynomial decay. */
   readonly power: number;
   private static readonly spec: Spec<PolynomialLROptions> = { totalIters: int(0), power: finite, lastEpoch };
 

@@ -26,6 +26,7 @@ ADD.a = 1;
 ADD.b = 1;
 const SCALE = scalars('scale_f32');
 
+/** Options of {@link GradientAccumulator}. */
 export interface GradientAccumulationOptions {
   /** Micro-steps per optimizer step (k), an integer ≥ 1. */
   steps: number;
@@ -35,11 +36,15 @@ export interface GradientAccumulationOptions {
 
 /** A checkpoint of a {@link GradientAccumulator}. */
 export interface AccumulatorState {
+  /** Micro-steps per optimizer step (k). */
   steps: number;
+  /** Whether the optimizer steps on the mean or the sum. */
   reduction: 'mean' | 'sum';
   /** Micro-steps accumulated since the last optimizer step (0 … k−1). */
   microStep: number;
+  /** Micro-steps taken in all. */
   microSteps: number;
+  /** Optimizer steps taken in all. */
   optimizerSteps: number;
   /** The partial sum per parameter (optimizer order); empty when `microStep` is 0. */
   accumulated: Float32Array[];
@@ -76,8 +81,11 @@ interface Block {
  * }
  */
 export class GradientAccumulator implements Steppable {
+  /** The wrapped optimizer. */
   readonly optimizer: Steppable;
+  /** Micro-steps per optimizer step (k). */
   readonly steps: number;
+  /** Whether the optimizer steps on the mean or the sum of the k gradients. */
   readonly reduction: 'mean' | 'sum';
   #params: Parameter[] = [];
   #blocks: Block[] = [];
@@ -98,14 +106,17 @@ export class GradientAccumulator implements Steppable {
     this.#layout(paramsOf(optimizer, where));
   }
 
+  /** The wrapped optimizer's engine. */
   get engine(): Engine {
     return this.optimizer.engine;
   }
 
+  /** The wrapped optimizer's param groups. */
   get paramGroups(): Steppable['paramGroups'] {
     return this.optimizer.paramGroups;
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.#disposed;
   }

@@ -27,6 +27,7 @@ const CLAMP = scalars('clamp_f32');
 /** Which p-norm: 1, 2, or ∞ (`Infinity` or `'inf'`, torch's spelling). */
 export type NormType = number | 'inf';
 
+/** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
   /** The p of the p-norm: 1, 2 or Infinity / 'inf'. Default 2. */
   normType?: NormType;

@@ -20,6 +20,7 @@ import { checkParams, mergeMoves, type Move, rangesOf, type Range } from './rang
 /** y ← a·y + b·x: the shadow moves toward the parameters. */
 const AXPBY = scalars('axpby_f32');
 
+/** Options of {@link EMA}. */
 export interface EMAOptions {
   /** Decay in [0, 1]: the weight the shadow keeps at each update. Default 0.999. */
   decay?: number;
@@ -29,8 +30,11 @@ export interface EMAOptions {
 
 /** A checkpoint of an {@link EMA}. */
 export interface EMAState {
+  /** Decay in [0, 1]. */
   decay: number;
+  /** Whether the decay warms up. */
   warmup: boolean;
+  /** Updates made so far (t). */
   numUpdates: number;
   /** The averaged values per parameter, in the order the EMA was given them. */
   shadow: Float32Array[];
@@ -54,9 +58,13 @@ interface Block {
  * ema.copyTo(params);                     // or keep them for good
  */
 export class EMA {
+  /** The engine holding the parameters and their averages. */
   readonly engine: Engine;
+  /** The averaged parameters. */
   readonly params: readonly Parameter[];
+  /** Decay in [0, 1]: the weight the average keeps at each update. */
   readonly decay: number;
+  /** Whether the decay is min(decay, (1 + t)/(10 + t)). */
   readonly warmup: boolean;
   #blocks: Block[] = [];
   #slots = new Map<Parameter, number>();
@@ -97,6 +105,7 @@ export class EMA {
     return this.#swapped;
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.#disposed;
   }

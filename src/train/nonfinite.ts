@@ -15,6 +15,7 @@ import { type Check, checkKeys, checkOptions, int, type Schema, show } from '../
 import { rangesOf, type Range } from './ranges.js';
 import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
 
+/** Options of {@link NonFiniteGuard}. */
 export interface NonFiniteGuardOptions {
   /**
    * Throw a RangeError (instead of skipping) when this many steps in a row would be skipped —
@@ -25,8 +26,11 @@ export interface NonFiniteGuardOptions {
 
 /** A checkpoint of a {@link NonFiniteGuard}'s counters. */
 export interface NonFiniteGuardState {
+  /** Steps skipped in all. */
   skippedSteps: number;
+  /** Steps skipped since the last applied one. */
   consecutiveSkips: number;
+  /** Steps passed on to the optimizer. */
   appliedSteps: number;
 }
 
@@ -50,7 +54,9 @@ const STATE_KEYS = ['skippedSteps', 'consecutiveSkips', 'appliedSteps'];
  * console.log(opt.skippedSteps);
  */
 export class NonFiniteGuard implements Steppable {
+  /** The wrapped optimizer. */
   readonly optimizer: Steppable;
+  /** Skips in a row after which a step throws instead. */
   readonly maxConsecutiveSkips: number;
   #params: Parameter[] = [];
   #ranges: Range[] = [];
@@ -70,14 +76,17 @@ export class NonFiniteGuard implements Steppable {
     this.#sync(where);
   }
 
+  /** The wrapped optimizer's engine. */
   get engine(): Engine {
     return this.optimizer.engine;
   }
 
+  /** The wrapped optimizer's param groups. */
   get paramGroups(): Steppable['paramGroups'] {
     return this.optimizer.paramGroups;
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.#disposed;
   }

@@ -6,11 +6,20 @@
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 
+/** What the toolkit's wrappers need from an optimizer: an `Optimizer`, or another wrapper, so they compose. */
 export interface Steppable {
+  /** The engine holding the parameters. */
   readonly engine: Engine;
-  readonly paramGroups: ReadonlyArray<{ readonly params: readonly Parameter[] }>;
+  /** The param groups (only their parameters are read). */
+  readonly paramGroups: ReadonlyArray<{
+    /** The group's parameters. */
+    readonly params: readonly Parameter[];
+  }>;
+  /** Updates the parameters from their gradients. */
   step(closure?: () => number): unknown;
+  /** Sets every gradient to 0. */
   zeroGrad?(): void;
+  /** True once disposed. */
   readonly disposed?: boolean;
 }
 
