@@ -3,7 +3,7 @@
 // the fallbacks when WebAssembly or SIMD is missing, threads where the engine offers shared memory
 // (the fallback and its error where it does not), and the playground. An engine that is not
 // installed is skipped with a message, except under CI=true, where every engine must run.
-// `BROWSERS=firefox,webkit` limits a local run to some engines. The run ends by printing the
+// `BROWSERS=firefox,webkit` limits a local run to some engines (not under CI=true). The run ends by printing the
 // support table for the README and writing it to test/artifacts/browser-support.md.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -24,7 +24,8 @@ declare global {
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const required = process.env.CI === 'true';
-const only = process.env.BROWSERS?.split(',').map((s) => s.trim());
+const only = required ? undefined : process.env.BROWSERS?.split(',').map((s) => s.trim());
+if (required && process.env.BROWSERS) console.warn(`browser suite: CI=true runs every engine; BROWSERS=${process.env.BROWSERS} ignored`);
 const support = new Map<EngineName, Support>();
 const VALUES = [0.5, 1.5, 2.5, 3.5, 4.5];
 
@@ -58,15 +59,22 @@ for (const engine of ENGINES) {
   else if (absent && !required) console.warn(`browser suite: ${engine.name} skipped: no ${absent} (apt-get install ${engine.packages})`);
 
   describe.skipIf(!run)(`in ${engine.name}`, () => {
-    let browser: Browser;
+    let browser: Browser | undefined;
+    // A browser that cannot start fails every check of its engine (a failed hook alone would
+    // leave them counted as skipped).
+    let unavailable: Error | undefined;
     const info: Support = { title: engine.title };
 
     beforeAll(async () => {
-      if (absent) throw new Error(`CI=true but ${engine.name} cannot run: no ${absent} (apt-get install ${engine.packages})`);
-      await ensureServer();
-      browser = await engine.launch();
-      info.version = browser.version;
-      support.set(engine.name, info);
+      try {
+        if (absent) throw new Error(`CI=true but ${engine.name} cannot run: no ${absent} (apt-get install ${engine.packages})`);
+        await ensureServer();
+        browser = await engine.launch();
+        info.version = browser.version;
+        support.set(engine.name, info);
+      } catch (e) {
+        unavailable = e as Error;
+      }
     }, 180_000);
 
     afterAll(async () => {
@@ -75,14 +83,19 @@ for (const engine of ENGINES) {
 
     /** Opens `path`; `check` runs on the page, then the page must have thrown nothing uncaught. */
     async function onPage<T>(path: string, check: (page: Page) => Promise<T>): Promise<T> {
+      if (!browser) throw unavailable ?? new Error(`${engine.name} did not start`);
       const page = await browser.open(url + path);
+      let out: T;
       try {
-        const out = await check(page);
+        out = await check(page);
         expect(await page.evaluate(() => window.pageErrors), `uncaught errors in ${path}`).toEqual([]);
-        return out;
-      } finally {
-        await page.close();
+      } catch (e) {
+        // Report the check's failure, not a later one from closing a page that may be stuck.
+        await page.close().catch(() => {});
+        throw e;
       }
+      await page.close();
+      return out;
     }
 
     it('runs every reference case on every backend inside the browser', async () => {
@@ -142,7 +155,7 @@ for (const engine of ENGINES) {
         expect(fns.length).toBeGreaterThanOrEqual(5);
         for (const fn of [...fns.slice(1), fns[0]!]) {
           await page.select('#fn', fn);
-          await waitFor(page, () => window.playground.done && (document.getElementById('fn') as HTMLSelectElement).value, `${fn}'s trajectories`);
+          await waitFor(page, () => window.playground.done && (document.getElementById('fn') as HTMLSelectElement).value, `${fn}'s trajectories`, 120_000);
           expect(await page.evaluate(() => (document.getElementById('fn') as HTMLSelectElement).value)).toBe(fn);
           const ts = await page.evaluate(() => window.playground.trajectories.map((t) => ({ o: t.optimizer, first: t.losses[0]!, last: t.losses[t.losses.length - 1]!, n: t.path.length })));
           expect(ts.length).toBeGreaterThanOrEqual(4);
@@ -155,7 +168,7 @@ for (const engine of ENGINES) {
         mkdirSync(root('test/artifacts'), { recursive: true });
         await page.screenshot(root(`test/artifacts/playground-${engine.name}.png`));
       });
-    }, 180_000);
+    }, 300_000);
 
     it('training panel: the classifier reaches 90% validation accuracy in the page', async () => {
       const t = await onPage('/', async (page) => {

@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { machine } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 export type EngineName = 'chromium' | 'firefox' | 'webkit';
@@ -43,6 +44,8 @@ export interface Engine {
 }
 
 const VIEWPORT = { width: 1280, height: 1000 };
+/** MiniBrowser's window, taller than the viewports elsewhere so that one capture holds the playground. */
+const WEBKIT_WINDOW_HEIGHT = 1200;
 const env = process.env;
 
 function which(cmd: string): string | undefined {
@@ -56,7 +59,7 @@ function which(cmd: string): string | undefined {
 const CHROMIUM = env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIREFOX = env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const WEBKIT_DRIVER = env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
-const MINIBROWSER = env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const MINIBROWSER = env.MINIBROWSER_PATH ?? `/usr/lib/${machine()}-linux-gnu/webkit2gtk-4.1/MiniBrowser`;
 /** WebKitGTK needs an X display: Xvfb through xvfb-run, or the session's own `DISPLAY`. */
 const XVFB_RUN = env.DISPLAY ? undefined : (which('xvfb-run') ?? '/usr/bin/xvfb-run');
 
@@ -128,7 +131,10 @@ function freePort(): Promise<number> {
 async function startWebKitDriver(): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
   const argv = [WEBKIT_DRIVER, `--port=${port}`];
-  const child: ChildProcess = XVFB_RUN ? spawn(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', ...argv], { detached: true, stdio: 'ignore' }) : spawn(argv[0]!, argv.slice(1), { detached: true, stdio: 'ignore' });
+  // Xvfb has no GPU: WebKitGTK's accelerated compositing there renders in software, about 3x
+  // slower than without it (the playground's animation: ~3 s per test function instead of ~10 s).
+  const options = { detached: true, stdio: 'ignore' as const, env: { WEBKIT_DISABLE_COMPOSITING_MODE: '1', ...env } };
+  const child: ChildProcess = XVFB_RUN ? spawn(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1600x24', ...argv], options) : spawn(argv[0]!, argv.slice(1), options);
   let exited = false;
   child.on('exit', () => (exited = true));
   const stop = () => {
@@ -158,6 +164,14 @@ async function startWebKitDriver(): Promise<{ url: string; stop(): void }> {
   }
 }
 
+/** Page scripts that keep a transparent 1×1 element repainting every 50 ms, and stop it. */
+const REPAINT_START = `const d = document.createElement('div');
+d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none';
+document.body.append(d);
+let k = 0;
+window.__repaint = { d, timer: setInterval(() => { d.style.background = k++ % 2 ? 'rgba(0,0,0,0)' : 'rgba(255,255,255,0)'; }, 50) };`;
+const REPAINT_STOP = 'clearInterval(window.__repaint.timer); window.__repaint.d.remove(); delete window.__repaint;';
+
 const webkit: Engine = {
   name: 'webkit',
   title: 'WebKitGTK MiniBrowser (JavaScriptCore)',
@@ -171,8 +185,8 @@ const webkit: Engine = {
         .usingServer(service.url)
         .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } })
         .build();
-      await driver.manage().setTimeouts({ script: 180_000, pageLoad: 60_000 });
-      await driver.manage().window().setRect(VIEWPORT);
+      await driver.manage().setTimeouts({ script: 180_000, pageLoad: 120_000 });
+      await driver.manage().window().setRect({ width: VIEWPORT.width, height: WEBKIT_WINDOW_HEIGHT });
       const caps = await driver.getCapabilities();
       // One MiniBrowser window serves one page at a time: open() navigates it.
       return {
@@ -184,7 +198,18 @@ const webkit: Engine = {
             evaluate: (fn) => driver.executeScript(`return (${fn.toString()})()`),
             click: async (s) => driver.findElement(By.css(s)).click(),
             select: async (s, v) => driver.findElement(By.css(`${s} option[value="${v.replace(/"/g, '\\"')}"]`)).click(),
-            screenshot: async (path) => writeFileSync(path, await driver.takeScreenshot(), 'base64'),
+            // WebDriver captures the viewport, which the tall window makes hold the whole playground
+            // (resizing the window just for the capture could hang WebKitGTK under Xvfb).
+            async screenshot(path) {
+              // Without compositing, WebKitGTK captures at the next repaint, which an idle page never
+              // has: repaint an invisible pixel until the capture is taken.
+              await driver.executeScript(REPAINT_START);
+              try {
+                writeFileSync(path, await driver.takeScreenshot(), 'base64');
+              } finally {
+                await driver.executeScript(REPAINT_STOP);
+              }
+            },
             close: async () => void (await driver.get('about:blank')),
           };
         },
