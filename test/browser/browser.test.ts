@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, ENGINES, type EngineName, missing, type Page, waitFor } from './drivers.js';
 import { serve } from './server.js';
 import { COMMAND, type Support, supportTable } from './support.js';
+// @ts-expect-error plain ESM JavaScript shared with the pages, without types
+import { optimizerBits } from './page/bits.js';
 
 declare global {
   interface Window {
@@ -32,12 +34,13 @@ const VALUES = [0.5, 1.5, 2.5, 3.5, 4.5];
 let server: Server | undefined;
 let url = '';
 let serving: Promise<void> | undefined;
+let nodeBits: Promise<Record<string, string>> | undefined;
 /** Builds the playground and starts the server once, for whichever engine runs first. */
 function ensureServer(): Promise<void> {
   serving ??= (async () => {
     if (!existsSync(root('dist/index.js'))) throw new Error('dist/ is missing: run npm run build');
     await build({ configFile: root('demo/vite.config.ts'), logLevel: 'warn' });
-    ({ server, url } = await serve({ '/': root('build/demo'), '/dist/': root('dist'), '/fixtures/': root('test/fixtures') }));
+    ({ server, url } = await serve({ '/': root('build/demo'), '/dist/': root('dist'), '/fixtures/': root('test/fixtures'), '/suite/': root('test/browser/page') }));
   })();
   return serving;
 }
@@ -107,6 +110,15 @@ for (const engine of ENGINES) {
       expect(r.failures).toEqual([]);
       expect(r.line).toBe(`${cases.length} passed, 0 failed`);
     }, 180_000);
+
+    it("gives Node's bits: every optimizer on every backend, hashed after each step", async () => {
+      nodeBits ??= import(root('dist/index.js')).then((m) => optimizerBits(m) as Promise<Record<string, string>>);
+      const expected = await nodeBits;
+      expect(Object.keys(expected).length).toBeGreaterThanOrEqual(13 * 3);
+      const r = await onPage('/bits.html', (page) => page.evaluate(() => window.result));
+      expect(r.error).toBeUndefined();
+      expect(r.bits).toEqual(expected);
+    }, 90_000);
 
     it('loads the built package as plain ESM and picks SIMD', async () => {
       const r = await onPage('/esm.html', (page) => page.evaluate(() => window.result));

@@ -1,6 +1,7 @@
 /**
  * A static file server on 127.0.0.1 for the browser suite: the bundled demo at `/`, the built
- * package at `/dist/`, reference data at `/fixtures/`, and a plain-ESM page at `/esm.html`. It
+ * package at `/dist/`, reference data at `/fixtures/`, the suite's page scripts at `/suite/`, and
+ * the pages below (`/esm.html`, `/threads.html`, `/bits.html`). It
  * sends the cross-origin isolation headers so pages can use shared memory, and starts every HTML
  * page with a script that records uncaught errors in `window.pageErrors` (the same on every
  * engine, whatever its driver can report).
@@ -98,13 +99,26 @@ const THREADS_PAGE = `<!doctype html><meta charset="utf-8"><title>threads</title
   })().catch((e) => ({ error: String(e && e.stack || e) }));
 </script>`;
 
+/** Page that runs page/bits.js (served at /suite/) on the built package: Node runs it too. */
+const BITS_PAGE = `<!doctype html><meta charset="utf-8"><title>bits</title>
+<script type="module">
+  window.result = (async () => {
+    const m = await import('/dist/index.js');
+    const { optimizerBits } = await import('/suite/bits.js');
+    return { bits: await optimizerBits(m) };
+  })().catch((e) => ({ error: String(e && e.stack || e) }));
+</script>`;
+
+const PAGES: Record<string, string> = { '/esm.html': ESM_PAGE, '/threads.html': THREADS_PAGE, '/bits.html': BITS_PAGE };
+
 export function serve(roots: Record<string, string>): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    if (path === '/esm.html' || path === '/threads.html') {
-      res.writeHead(200, { 'content-type': TYPES['.html']! }).end(withErrorLog(path === '/esm.html' ? ESM_PAGE : THREADS_PAGE));
+    const page = PAGES[path];
+    if (page !== undefined) {
+      res.writeHead(200, { 'content-type': TYPES['.html']! }).end(withErrorLog(page));
       return;
     }
     const prefix = Object.keys(roots)
