@@ -1,9 +1,12 @@
 /**
  * A static file server on 127.0.0.1 for the browser suite: the bundled demo at `/`, the built
- * package at `/dist/`, reference data at `/fixtures/`, and a plain-ESM page at `/esm.html`. It
- * sends the cross-origin isolation headers so pages can use shared memory.
+ * package at `/dist/`, reference data at `/fixtures/`, the suite's page scripts at `/suite/`, and
+ * the pages below (`/esm.html`, `/threads.html`, `/bits.html`). It
+ * sends the cross-origin isolation headers so pages can use shared memory, and starts every HTML
+ * page with a script that records uncaught errors in `window.pageErrors` (the same on every
+ * engine, whatever its driver can report).
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 
@@ -17,9 +20,30 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** Collects the page's uncaught errors and unhandled rejections, before any other script runs. */
+const ERRORS_SCRIPT = `<script>window.pageErrors = [];
+addEventListener('error', (e) => pageErrors.push(String(e.error ?? e.message)));
+addEventListener('unhandledrejection', (e) => pageErrors.push('unhandled rejection: ' + String(e.reason)));</script>`;
+
+/** Puts ERRORS_SCRIPT first in `html`'s head. */
+export function withErrorLog(html: string): string {
+  const head = /<head[^>]*>/i.exec(html) ?? /<meta charset[^>]*>/i.exec(html);
+  if (!head) throw new Error('withErrorLog: the page has neither <head> nor <meta charset>');
+  const at = head.index + head[0].length;
+  return html.slice(0, at) + ERRORS_SCRIPT + html.slice(at);
+}
+
+/**
+ * A module whose one function uses a relaxed SIMD instruction (i32x4.relaxed_trunc_f32x4_s):
+ * it validates only where the engine has relaxed SIMD. The library does not use relaxed SIMD
+ * (its results would differ between engines); the suite reports where it exists.
+ */
+const RELAXED_SIMD_PROBE = '[0,97,115,109,1,0,0,0,1,6,1,96,1,123,1,123,3,2,1,0,10,9,1,7,0,32,0,253,129,2,11]';
+
 /** Page that imports the built package as plain ESM, with no bundler. */
 const ESM_PAGE = `<!doctype html><meta charset="utf-8"><title>plain ESM</title>
 <script>
+  window.relaxedSimd = typeof WebAssembly === 'object' && WebAssembly.validate(new Uint8Array(${RELAXED_SIMD_PROBE}));
   const q = new URLSearchParams(location.search);
   if (q.has('nowasm')) delete globalThis.WebAssembly;
   if (q.has('nosimd')) WebAssembly.validate = () => false;
@@ -27,7 +51,7 @@ const ESM_PAGE = `<!doctype html><meta charset="utf-8"><title>plain ESM</title>
 <script type="module">
   window.result = (async () => {
     const m = await import('/dist/index.js');
-    const out = { detected: m.detectBackend(), hasSimd: m.hasSimd(), hasWebAssembly: m.hasWebAssembly() };
+    const out = { detected: m.detectBackend(), hasSimd: m.hasSimd(), hasWebAssembly: m.hasWebAssembly(), relaxedSimd: window.relaxedSimd };
     const engine = await m.createEngine();
     out.backend = engine.backend;
     const [p] = engine.parameters([new Float32Array([1, 2, 3, 4, 5])]);
@@ -39,11 +63,19 @@ const ESM_PAGE = `<!doctype html><meta charset="utf-8"><title>plain ESM</title>
   })().catch((e) => ({ error: String(e && e.stack || e) }));
 </script>`;
 
-/** Page that runs Adam on a 2-thread engine (Web Workers on shared memory) and on one thread. */
+/**
+ * Page that runs Adam on a 2-thread engine (Web Workers on shared memory) and on one thread, and
+ * what `threads: 'auto'` gives. Where the engine has no shared memory it reports the error that
+ * `threads: 2` gives instead.
+ */
 const THREADS_PAGE = `<!doctype html><meta charset="utf-8"><title>threads</title>
 <script type="module">
   window.result = (async () => {
     const m = await import('/dist/index.js');
+    const out = { isolated: crossOriginIsolated, sharedMemory: m.hasSharedMemory() };
+    const auto = await m.createEngine({ threads: 'auto' });
+    out.autoThreads = auto.threads;
+    auto.dispose();
     const run = async (threads) => {
       const e = await m.createEngine({ threads, threadThreshold: 0, initialBytes: 8 << 20 });
       const [p] = e.parameters([100003]);
@@ -54,20 +86,39 @@ const THREADS_PAGE = `<!doctype html><meta charset="utf-8"><title>threads</title
       e.dispose();
       return out;
     };
-    const one = await run(1), two = await run(2);
+    const one = await run(1);
+    let two;
+    try {
+      two = await run(2);
+    } catch (e) {
+      return { ...out, error: String(e.message) };
+    }
     let diff = 0;
     for (let i = 0; i < one.bits.length; i++) if (one.bits[i] !== two.bits[i]) diff++;
-    return { isolated: crossOriginIsolated, threads: two.threads, diff, n: one.bits.length };
+    return { ...out, threads: two.threads, diff, n: one.bits.length };
   })().catch((e) => ({ error: String(e && e.stack || e) }));
 </script>`;
+
+/** Page that runs page/bits.js (served at /suite/) on the built package: Node runs it too. */
+const BITS_PAGE = `<!doctype html><meta charset="utf-8"><title>bits</title>
+<script type="module">
+  window.result = (async () => {
+    const m = await import('/dist/index.js');
+    const { optimizerBits } = await import('/suite/bits.js');
+    return { bits: await optimizerBits(m) };
+  })().catch((e) => ({ error: String(e && e.stack || e) }));
+</script>`;
+
+const PAGES: Record<string, string> = { '/esm.html': ESM_PAGE, '/threads.html': THREADS_PAGE, '/bits.html': BITS_PAGE };
 
 export function serve(roots: Record<string, string>): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    if (path === '/esm.html' || path === '/threads.html') {
-      res.writeHead(200, { 'content-type': TYPES['.html']! }).end(path === '/esm.html' ? ESM_PAGE : THREADS_PAGE);
+    const page = PAGES[path];
+    if (page !== undefined) {
+      res.writeHead(200, { 'content-type': TYPES['.html']! }).end(withErrorLog(page));
       return;
     }
     const prefix = Object.keys(roots)
@@ -87,7 +138,12 @@ export function serve(roots: Record<string, string>): Promise<{ server: Server; 
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    if (extname(file) === '.html') {
+      res.writeHead(200, { 'content-type': type }).end(withErrorLog(readFileSync(file, 'utf8')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': type });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => {
