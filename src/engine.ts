@@ -3,6 +3,7 @@
  * the engine's memory; parameters, gradients and state are reached through zero-copy views.
  */
 import { Arena } from './memory/arena.js';
+import { firstUnknownKey, unknownKey } from './validation/index.js';
 import { type ParameterSpec, resolveSpec, show } from './memory/spec.js';
 import { Heap } from './memory/heap.js';
 import { ArrayBufferMemory, type LinearMemory, MAX_PAGES, PAGE_BYTES } from './memory/linear-memory.js';
@@ -235,9 +236,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`createEngine: options must be an object, got ${show(options)}`);
   }
-  for (const k of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(k)) throw new TypeError(`createEngine: unknown option "${k}" (known: ${OPTION_NAMES.join(', ')})`);
-  }
+  const unknown = firstUnknownKey(options, OPTION_NAMES);
+  if (unknown !== undefined) throw unknownKey(unknown, OPTION_NAMES, 'createEngine');
   const requested = options.backend ?? 'auto';
   if (!['auto', 'simd', 'scalar', 'js'].includes(requested)) {
     throw new TypeError(`createEngine: backend must be "auto", "simd", "scalar" or "js", got ${show(requested)}`);

@@ -4,6 +4,9 @@
  * come as a typed array or as `{ data }`. An array such as `[0.5, -0.3]` is refused with a message
  * that says how to pass values, rather than read as either.
  */
+import { firstUnknownKey, unknownKey } from '../validation/index.js';
+
+const SPEC_FIELDS = ['shape', 'data', 'name'];
 
 /** Typed arrays accepted as initial values (copied once, converted to float32). */
 export type TypedValues =
@@ -91,9 +94,8 @@ export function resolveSpec(spec: ParameterSpec, i: number): ResolvedSpec {
   }
   if (typeof spec === 'object' && spec !== null) {
     const o = spec as { shape?: unknown; data?: ArrayLike<number>; name?: unknown };
-    for (const k of Object.keys(o)) {
-      if (k !== 'shape' && k !== 'data' && k !== 'name') throw new TypeError(`${where}: unknown field "${k}" (known: shape, data, name)`);
-    }
+    const unknown = firstUnknownKey(o, SPEC_FIELDS);
+    if (unknown !== undefined) throw unknownKey(unknown, SPEC_FIELDS, where, 'field');
     if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`${where}: name must be a string, got ${show(o.name)}`);
     if (o.data !== undefined && (typeof o.data !== 'object' || o.data === null || typeof o.data.length !== 'number')) {
       throw new TypeError(`${where}: data must be an array or typed array of numbers, got ${show(o.data)}`);

@@ -38,7 +38,7 @@ export function checkParams(list: readonly unknown[], where: string, taken: Set<
   for (const p of list) {
     if (!(p instanceof Parameter)) throw new TypeError(`${where}: ${notAParameter(p)}`);
     if (p.disposed) throw new TypeError(`${where}: a parameter has been disposed`);
-    if (taken.has(p)) throw new TypeError(`${where}: a parameter appears more than once`);
+    if (taken.has(p)) throw new TypeError(`${where}: a parameter appears more than once (in one group or in more than one group)`);
     taken.add(p);
     const e = p.host as Engine;
     engine ??= e;

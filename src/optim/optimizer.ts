@@ -27,21 +27,20 @@ import type { StateDictInput } from './state-dict-input.js';
 export type { ParamGroup, ParamState, Run, StateDict };
 
 /** A list of parameters, or a list of groups `{ params, ...overrides }`. */
-export type ParamsInput<O> =
-  | readonly Parameter[]
-  | ReadonlyArray<
-      {
-        /** The group's parameters. */
-        params: readonly Parameter[];
-      } & Partial<O>
-    >;
+export type ParamsInput<O> = readonly Parameter[] | ReadonlyArray<GroupInput<O>>;
+
+/** A param group as given: its parameters and the options it overrides. */
+export type GroupInput<O> = {
+  /** The group's parameters. */
+  params: readonly Parameter[];
+} & Partial<O>;
 
 /** A group's plan: its runs and what they were built from. */
 interface Plan<O> {
   runs: Run[];
   /** The parameters the runs were laid out for (identity and order). */
   params: Parameter[];
-  /** The group object the plan was validated against (a watched proxy), the object behind it, its edit flag and pairs. */
+  /** The watched group object validated, the plain object behind it, its edit flag, its pairs. */
   group: ParamGroup<O> | undefined;
   target: ParamGroup<O>;
   watch: Watch;
@@ -303,13 +302,7 @@ export abstract class Optimizer<O extends object> {
     if (typeof group !== 'object' || group === null || !Array.isArray(group.params) || group.params.length === 0) {
       throw new TypeError(`${where}: expected { params: Parameter[], ...options }`);
     }
-    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
-    try {
-      checkParams(group.params, where, seen, this.engine);
-    } catch (e) {
-      if (e instanceof TypeError && /more than once/.test(e.message)) throw new TypeError(`${where}: a parameter appears in more than one group`);
-      throw e;
-    }
+    checkParams(group.params, where, new Set(this.paramGroups.flatMap((g) => g.params)), this.engine);
     const { params, ...overrides } = group;
     checkOptions(overrides, this.schema, where);
     const g = watched({ ...own({ ...this.defaults, ...given(overrides) }), params: [...params] } as ParamGroup<O>);
