@@ -66,7 +66,7 @@ export class AdaBelief extends Optimizer<Required<AdaBeliefOptions>> {
   }
 
   protected stepRun(o: Required<AdaBeliefOptions>, run: Run, k: Kernels): void {
-    const [b1, b2] = o.betas;
+    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const bc1 = optaxBiasCorrection(b1, run.step);
     const bc2 = optaxBiasCorrection(b2, run.step);
     const s = BELIEF;

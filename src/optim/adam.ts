@@ -96,7 +96,7 @@ export class Adam extends Optimizer<Required<AdamOptions>> {
 
   protected stepRun(o: Required<AdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd } = o;
-    const [b1, b2] = o.betas;
+    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const t = run.step;
     const s = ADAM;
     s.gradSign = o.maximize ? -1 : 1;

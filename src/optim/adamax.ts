@@ -68,7 +68,7 @@ export class Adamax extends Optimizer<Required<AdamaxOptions>> {
   }
 
   protected stepRun(o: Required<AdamaxOptions>, run: Run, k: Kernels): void {
-    const [b1, b2] = o.betas;
+    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const s = ADAMAX;
     s.gradSign = o.maximize ? -1 : 1;
     s.l2 = o.weightDecay;

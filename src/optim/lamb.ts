@@ -83,7 +83,7 @@ export class Lamb extends Optimizer<Required<LambOptions>> {
   }
 
   protected stepRun(o: Required<LambOptions>, run: Run, k: Kernels): void {
-    const [b1, b2] = o.betas;
+    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const s = MOMENTS, a = APPLY;
     s.gradSign = o.maximize ? -1 : 1;
     s.oneMinusB1 = 1 - b1;

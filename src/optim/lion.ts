@@ -64,7 +64,7 @@ export class Lion extends Optimizer<Required<LionOptions>> {
   }
 
   protected stepRun(o: Required<LionOptions>, run: Run, k: Kernels): void {
-    const [b1, b2] = o.betas;
+    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const s = LION;
     s.gradSign = o.maximize ? -1 : 1;
     s.oneMinusB1 = 1 - b1;

@@ -105,7 +105,7 @@ export class NAdam extends Optimizer<Required<NAdamOptions>> {
 
   protected stepRun(o: Required<NAdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd, momentumDecay: psi } = o;
-    const [b1, b2] = o.betas;
+    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const t = run.step;
     const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi));
     const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));

@@ -114,7 +114,7 @@ export class RAdam extends Optimizer<Required<RAdamOptions>> {
 
   protected stepRun(o: Required<RAdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd } = o;
-    const [b1, b2] = o.betas;
+    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const { rectified, scale } = radamStepScale(lr, b1, b2, run.step);
     const s = rectified ? RECTIFIED : UNRECTIFIED;
     s.gradSign = o.maximize ? -1 : 1;

@@ -91,8 +91,10 @@ export class Rprop extends Optimizer<Required<RpropOptions>> {
   protected stepRun(o: Required<RpropOptions>, run: Run, k: Kernels): void {
     const s = RPROP;
     s.gradSign = o.maximize ? -1 : 1;
-    [s.etaMinus, s.etaPlus] = o.etas;
-    [s.stepMin, s.stepMax] = o.stepSizes;
+    s.etaMinus = o.etas[0];
+    s.etaPlus = o.etas[1];
+    s.stepMin = o.stepSizes[0];
+    s.stepMax = o.stepSizes[1];
     const { prev, step_size: size } = run.buffers as Record<string, number>;
     k.rprop_f32(run.offset, run.gradOffset, prev!, size!, run.n, s);
   }
