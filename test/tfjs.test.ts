@@ -345,14 +345,23 @@ describe('tfjs adapter: bad input', () => {
     const keep = good.map((w) => ({ name: w.name, data: w.tensor.dataSync().slice() }));
     const name = m.vars[0]!.name;
     await expect(opt.setWeights([])).rejects.toThrow(/"iter"/);
-    await expect(opt.setWeights([good[0]!, { name: 'ghost/step', tensor: good[1]!.tensor }])).rejects.toThrow(/no variable named "ghost"/);
+    await expect(opt.setWeights([good[0]!, { name: 'nostate', tensor: good[1]!.tensor }])).rejects.toThrow(/"<variable>\/<state>"/);
     const short = tf.tensor([1, 2]);
     await expect(opt.setWeights([good[0]!, good[1]!, { name: `${name}/exp_avg`, tensor: short }, good[3]!])).rejects.toThrow(RangeError);
     await expect(opt.setWeights([good[0]!, good[2]!, good[3]!])).rejects.toThrow(/no ".*\/step"/);
     await expect(opt.setWeights([good[0]!, good[1]!, good[2]!, good[3]!, { name: `${name}/bogus`, tensor: good[2]!.tensor }])).rejects.toThrow(/bogus/);
     const after = await opt.getWeights();
     expect(after.map((w) => ({ name: w.name, data: w.tensor.dataSync().slice() }))).toEqual(keep);
-    tf.dispose([short, ...good.map((w) => w.tensor), ...after.map((w) => w.tensor)]);
+    // States go to the next call's variables by position; a variable of another size is refused.
+    await opt.setWeights(good);
+    const other = makeVars(22, [[4]]);
+    const before = other.vars[0]!.dataSync().slice();
+    expect(() => apply(opt, other.vars, [new Float32Array(4)], false)).toThrow(/restored state of ".*" has 3 elements/);
+    expect(other.vars[0]!.dataSync()).toEqual(before);
+    const again = await opt.getWeights();
+    expect(again.map((w) => ({ name: w.name, data: w.tensor.dataSync().slice() }))).toEqual(keep);
+    tf.dispose([short, ...good.map((w) => w.tensor), ...after.map((w) => w.tensor), ...again.map((w) => w.tensor)]);
+    dispose(other);
     dispose(m, opt);
   });
 });

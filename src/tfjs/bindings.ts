@@ -42,6 +42,9 @@ export interface Slot {
   stash?: ParamState;
 }
 
+/** States restored by `setWeights`, waiting for the next call's variables (by position). */
+export type Pending = Array<{ name: string; shape: readonly number[]; state: ParamState }>;
+
 /** The hyperparameters of a group (everything but `params`). */
 export function hyperOf(group: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -54,6 +57,8 @@ export class Bindings {
   /** The slots the optimizer updates, in its parameter order. */
   active: Slot[] = [];
   inner: InnerOptimizer | null = null;
+  /** States from `setWeights`, given to the next call's variables by position. */
+  pending: Pending | null = null;
   /** Every parameter made so far and not yet disposed. */
   #owned: Parameter[] = [];
 
@@ -112,14 +117,14 @@ export class Bindings {
    * Builds an optimizer over `slots` with hyperparameters `hyper` and loads their stashed state.
    * On failure nothing changes (the new optimizer is disposed) and the error is thrown.
    */
-  build(slots: Slot[], hyper: Record<string, unknown>, states: Array<ParamState | undefined>): InnerOptimizer {
-    const inner = new this.cls(slots.map((s) => s.param), hyper);
+  build(params: Parameter[], hyper: Record<string, unknown>, states: Array<ParamState | undefined>): InnerOptimizer {
+    const inner = new this.cls(params, hyper);
     try {
       const state: Record<number, ParamState> = {};
       states.forEach((st, i) => {
         if (st) state[i] = st;
       });
-      if (Object.keys(state).length > 0) inner.loadStateDict({ state, paramGroups: [{ ...hyper, params: slots.map((_, i) => i) }] });
+      if (Object.keys(state).length > 0) inner.loadStateDict({ state, paramGroups: [{ ...hyper, params: params.map((_, i) => i) }] });
     } catch (e) {
       inner.dispose();
       throw e;
@@ -129,11 +134,25 @@ export class Bindings {
 
   /** Makes `names` (with their variables) the optimizer's parameters, keeping every variable's state. */
   activate(names: readonly string[], vars: readonly Variable[], hyper: Record<string, unknown>): void {
+    const pending = this.pending;
+    if (pending) {
+      pending.forEach(({ name, state }, i) => {
+        const v = vars[i];
+        const n = Object.values(state).find((x): x is Float32Array => x instanceof Float32Array)?.length;
+        if (v && n !== undefined && n !== v.size) {
+          throw new RangeError(`applyGradients: the restored state of "${name}" has ${n} elements, variable ${i} of this call ("${names[i]}") has ${v.size}`);
+        }
+      });
+    }
     this.stashActive();
     this.releaseDisposed();
     this.bindNew(names, vars);
     const slots = names.map((n) => this.slots.get(n)!);
-    this.inner = this.build(slots, hyper, slots.map((s) => s.stash));
+    if (pending) {
+      slots.forEach((s, i) => (s.stash = pending[i]?.state));
+      this.pending = null;
+    }
+    this.inner = this.build(slots.map((s) => s.param), hyper, slots.map((s) => s.stash));
     for (const s of slots) s.stash = undefined;
     this.active = slots;
     this.freeOrphans();
@@ -165,7 +184,15 @@ export class Bindings {
     return out;
   }
 
+  /** Replaces every variable's state by `pending`, given out by position at the next call. */
+  restore(pending: Pending): void {
+    this.stashActive();
+    for (const s of this.slots.values()) s.stash = undefined;
+    this.pending = pending;
+  }
+
   dispose(): void {
+    this.pending = null;
     this.inner?.dispose();
     this.inner = null;
     this.active = [];

@@ -212,7 +212,7 @@ export class WasmOptimizer extends TfOptimizer {
     if (names.length === 0) return;
     const b = this.#bindings;
     const group = this.paramGroups[0]!;
-    if (!b.matches(names, vars) || b.releaseDisposed()) b.activate(names, vars, hyperOf(group));
+    if (b.pending || !b.matches(names, vars) || b.releaseDisposed()) b.activate(names, vars, hyperOf(group));
     const inner = b.inner!;
     // The group's hyperparameters as the schedulers left them (an unchanged group is not re-checked).
     const ig = inner.paramGroups[0]!;
@@ -255,11 +255,16 @@ export class WasmOptimizer extends TfOptimizer {
     return [iter, ...writeWeights(this.#bindings)];
   }
 
-  /** Restores {@link WasmOptimizer.getWeights}; everything is checked before anything changes. */
+  /**
+   * Restores {@link WasmOptimizer.getWeights}; everything is checked before anything changes. As
+   * with tfjs's optimizers, the i-th variable of the next `applyGradients` gets the i-th state
+   * (sizes are checked), so a model reloaded under new variable names resumes exactly.
+   */
   async setWeights(weightValues: NamedTensor[]): Promise<void> {
     this.#live('setWeights');
-    const rest = await readWeights(this.#bindings, weightValues, hyperOf(this.paramGroups[0]!));
-    this.iterations_ = rest.iterations;
+    const { iterations, pending } = await readWeights(this.#bindings, weightValues, hyperOf(this.paramGroups[0]!));
+    this.#bindings.restore(pending);
+    this.iterations_ = iterations;
   }
 
   /** The optimizer's name and its current hyperparameters (for `tf.serialization` and saved models). */

@@ -5,58 +5,57 @@
  * the library keeps it in float32, so the round trip is exact) and each state buffer
  * `<name>/<buffer>` (float32, the variable's shape), buffers under torch's names.
  */
-import { engine as tfEngine, scalar, tensor, type Variable } from '@tensorflow/tfjs-core';
+import { scalar, tensor } from '@tensorflow/tfjs-core';
 import type { ParamState } from '../index.js';
 import type { NamedTensor } from './optimizer.js';
-import type { Bindings, Slot } from './bindings.js';
+import type { Bindings, Pending } from './bindings.js';
 
 /** Named tensors for every bound variable's state (variables before their first step have none). */
 export function writeWeights(b: Bindings): NamedTensor[] {
   const states = b.states();
+  const list = b.pending ?? b.ordered().map((s) => ({ name: s.name, shape: s.variable.shape, state: states.get(s.name) }));
   const out: NamedTensor[] = [];
-  for (const s of b.ordered()) {
-    const st = states.get(s.name);
+  for (const s of list) {
+    const st = s.state;
     if (!st) continue;
     for (const [key, v] of Object.entries(st)) {
       const name = `${s.name}/${key}`;
       if (key === 'step') out.push({ name, tensor: scalar(v as number, 'int32') });
       else if (typeof v === 'number') out.push({ name, tensor: scalar(v, 'float32') });
-      else out.push({ name, tensor: tensor(v, s.variable.shape, 'float32') });
+      else out.push({ name, tensor: tensor(v, [...s.shape], 'float32') });
     }
   }
   return out;
 }
 
 /**
- * Checks `weights` (from {@link writeWeights}, after `iter`), then replaces every variable's state
- * with them: the optimizer is rebuilt over the variables named, in the order they appear.
- * Variables not named start afresh. Throws (changing nothing) on a malformed list.
+ * Checks `weights` (from {@link writeWeights}, starting with `iter`) and returns the iteration
+ * count and the per-variable states in their order. Throws on a malformed list. As tfjs's own
+ * optimizers do, the states are later given to the variables by position — the i-th variable of
+ * the next `applyGradients` gets the i-th state — so a model rebuilt under other variable names
+ * (`tf.loadLayersModel` uniquifies them) gets its state back.
  */
 export async function readWeights(
   b: Bindings,
   weights: NamedTensor[],
   hyper: Record<string, unknown>,
-): Promise<{ iterations: number }> {
+): Promise<{ iterations: number; pending: Pending }> {
   const where = 'WasmOptimizer.setWeights';
   if (!Array.isArray(weights) || weights.length === 0) throw new TypeError(`${where}: expected a NamedTensor[] starting with "iter"`);
   const first = weights[0]!;
   if (first?.name !== 'iter' || first.tensor?.size !== 1) throw new TypeError(`${where}: the first entry must be the scalar "iter"`);
   const iterations = (await first.tensor.data())[0]!;
-  const registered = tfEngine().registeredVariables;
   const byVar = new Map<string, ParamState>();
-  const vars: Variable[] = [];
+  const shapes = new Map<string, number[]>();
   for (const [i, w] of weights.slice(1).entries()) {
     if (typeof w !== 'object' || w === null || typeof w.name !== 'string' || !w.tensor) throw new TypeError(`${where}: entry ${i + 1} must be { name, tensor }`);
     const cut = w.name.lastIndexOf('/');
     if (cut <= 0) throw new TypeError(`${where}: entry "${w.name}" is not "<variable>/<state>"`);
     const vname = w.name.slice(0, cut), key = w.name.slice(cut + 1);
-    const v = registered[vname];
-    if (!v) throw new TypeError(`${where}: no variable named "${vname}" is registered (entry "${w.name}")`);
     let st = byVar.get(vname);
     if (!st) {
       st = {} as ParamState;
       byVar.set(vname, st);
-      vars.push(v);
     }
     if (key in st) throw new TypeError(`${where}: entry "${w.name}" appears more than once`);
     const data = await w.tensor.data();
@@ -64,27 +63,26 @@ export async function readWeights(
       if (w.tensor.size !== 1) throw new RangeError(`${where}: entry "${w.name}" must be a scalar`);
       st[key] = data[0]!;
     } else {
-      if (w.tensor.size !== v.size) throw new RangeError(`${where}: entry "${w.name}" has ${w.tensor.size} elements, the variable ${v.size}`);
+      const shape = shapes.get(vname);
+      if (shape && (shape.length !== w.tensor.rank || shape.some((d, k) => d !== w.tensor.shape[k]))) {
+        throw new RangeError(`${where}: entry "${w.name}" has shape [${w.tensor.shape.join(', ')}], other state of "${vname}" [${shape.join(', ')}]`);
+      }
+      shapes.set(vname, [...w.tensor.shape]);
       st[key] = Float32Array.from(data);
     }
   }
   for (const [vname, st] of byVar) if (!('step' in st)) throw new TypeError(`${where}: variable "${vname}" has state but no "${vname}/step"`);
-  // Bind and build a candidate over the named variables; only once it has loaded does it replace the old one.
+  // Let the optimizer check the entries: load them into a probe over parameters of the same sizes.
   const names = [...byVar.keys()];
-  const before = new Set(b.slots.keys());
-  b.stashActive();
-  b.releaseDisposed();
-  b.bindNew(names, vars);
-  const slots: Slot[] = names.map((n) => b.slots.get(n)!);
-  try {
-    b.inner = names.length > 0 ? b.build(slots, hyper, names.map((n) => byVar.get(n))) : null;
-  } catch (e) {
-    for (const n of names) if (!before.has(n)) b.slots.delete(n);
-    b.freeOrphans();
-    throw e instanceof Error ? Object.assign(e, { message: e.message.replace(/^[\w.]+: /, `${where}: `) }) : e;
+  if (names.length > 0) {
+    const probe = b.engine.parameters(names.map((n) => shapes.get(n) ?? [1]));
+    try {
+      b.build(probe, hyper, names.map((n) => byVar.get(n))).dispose();
+    } catch (e) {
+      throw e instanceof Error ? Object.assign(e, { message: e.message.replace(/^[\w.]+: /, `${where}: `) }) : e;
+    } finally {
+      probe.forEach((p) => p.dispose());
+    }
   }
-  for (const s of b.slots.values()) s.stash = undefined;
-  b.active = b.inner ? slots : [];
-  b.freeOrphans();
-  return { iterations };
+  return { iterations, pending: names.map((name) => ({ name, shape: shapes.get(name) ?? [], state: byVar.get(name)! })) };
 }
