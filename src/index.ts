@@ -19,3 +19,4 @@ export * from './nn/index.js';
 export * from './train/index.js';
 export * from './checkpoint/index.js';
 export { hasSharedMemory, hasSimd, hasWebAssembly } from './wasm/loader.js';
+export { bindArrays, BoundArrays, type BindArraysOptions } from './plain/index.js';
