@@ -7,6 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../src/index.js';
 import { setTfjsEngine, tfjsOptimizer, WasmOptimizer } from '../src/tfjs/index.js';
+import { runTfjsExample } from '../examples/tfjs.js';
 
 let engine: Engine;
 
@@ -96,5 +97,15 @@ describe('tfjs adapter with tfjs-layers', () => {
     opt.dispose();
     lopt.dispose();
     tf.dispose([x, y]);
+  });
+
+  it('the example (npm run example:tfjs) trains both optimizers and reports time and accuracy', async () => {
+    const r = await runTfjsExample({ train: 320, test: 160, epochs: 2, backend: 'cpu' });
+    expect(r.metrics.runs.map((x) => x.optimizer)).toEqual(['wasm-optim AdamW + cosine (wasm-optim/tfjs)', 'tfjs Adam (tf.train.adam)']);
+    for (const run of r.metrics.runs) {
+      expect(run.testAccuracy).toBeGreaterThan(0.5);
+      expect(run.secondsPerEpoch).toBeGreaterThan(0);
+    }
+    await tf.setBackend('cpu');
   });
 });
