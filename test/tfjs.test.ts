@@ -1,8 +1,9 @@
 // The TensorFlow.js adapter: trajectories against the library's own optimizers (bit for bit) and
 // tfjs's (float32 noise), variables that come and go, schedules, the toolkit hooks, state round
 // trips through tf.io, no tensor leaks, bad input — on tfjs-backend-cpu and tfjs-backend-wasm.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
@@ -370,3 +371,28 @@ function expectClose(a: Float32Array, b: Float32Array, tol: number): void {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!), `element ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i]!)));
 }
+
+describe('package layout', () => {
+  it('the main entry never reaches tfjs or src/tfjs (tfjs-core is an optional peer dependency)', () => {
+    const root = resolve(dirname(new URL(import.meta.url).pathname), '..', 'src');
+    const seen = new Set<string>();
+    const bare = new Set<string>();
+    const walk = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        const spec = (m[1] ?? m[2])!;
+        if (spec.startsWith('.')) walk(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+        else bare.add(spec);
+      }
+    };
+    walk(join(root, 'index.ts'));
+    expect(seen.size).toBeGreaterThan(50);
+    expect([...seen].filter((f) => f.includes(`${join(root, 'tfjs')}/`))).toEqual([]);
+    expect([...bare].filter((s) => s.startsWith('@tensorflow'))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(root, '..', 'package.json'), 'utf8'));
+    expect(pkg.exports['./tfjs']).toEqual({ types: './dist/tfjs/index.d.ts', import: './dist/tfjs/index.js' });
+    expect(pkg.peerDependenciesMeta['@tensorflow/tfjs-core']).toEqual({ optional: true });
+  });
+});
