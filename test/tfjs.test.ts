@@ -316,7 +316,7 @@ describe('tfjs adapter: bad input', () => {
     expect(() => tfjsOptimizer(engine, 'adamx' as OptimizerName)).toThrow(/name must be one of "sgd"/);
     expect(() => tfjsOptimizer(engine, 'adam', { lr: -1 })).toThrow(RangeError);
     expect(() => tfjsOptimizer(engine, 'adam', { lr: -1 })).toThrow(/tfjsOptimizer\("adam"\).*lr/);
-    expect(() => tfjsOptimizer(engine, 'adam', { learningRate: 1 })).toThrow(TypeError);
+    expect(() => tfjsOptimizer(engine, 'adam', { learningRate: 1 } as never)).toThrow(TypeError);
     expect(() => tfjsOptimizer(engine, 'adam', {}, { after: () => {} } as never)).toThrow(/unknown hook "after"/);
     expect(() => tfjsOptimizer({} as Engine, 'adam')).toThrow(/engine must be an Engine/);
     const m = makeVars(20, [[2]]);

@@ -14,7 +14,7 @@
  * await model.fit(x, y, { epochs, callbacks: { onEpochEnd: () => sched.step() } });
  */
 import { serialization } from '@tensorflow/tfjs-core';
-import type { Engine, OptimizerName } from '../index.js';
+import type { Engine, OPTIMIZERS, OptimizerName } from '../index.js';
 import { type TfjsOptimizerHooks, WasmOptimizer } from './optimizer.js';
 
 export { WasmOptimizer, CLASS_NAME, setTfjsEngine, type NamedTensor, type TfjsOptimizerHooks } from './optimizer.js';
@@ -26,13 +26,16 @@ export type { InnerOptimizer } from './bindings.js';
  * `hooks` let the training toolkit in: `wrap` (e.g. a `NonFiniteGuard`), `beforeStep`
  * (e.g. `clipGradNorm`), `afterStep` (e.g. an `EMA` update).
  */
-export function tfjsOptimizer(
+export function tfjsOptimizer<N extends OptimizerName>(
   engine: Engine,
-  name: OptimizerName,
-  options: Record<string, unknown> = {},
+  name: N,
+  options: OptionsOf<N> = {} as OptionsOf<N>,
   hooks: TfjsOptimizerHooks = {},
 ): WasmOptimizer {
-  return new WasmOptimizer(engine, name, options, hooks);
+  return new WasmOptimizer(engine, name, options as Record<string, unknown>, hooks);
 }
+
+/** The options object of the optimizer registered as `N` (`AdamOptions` for `'adamw'`, …). */
+export type OptionsOf<N extends OptimizerName> = NonNullable<ConstructorParameters<(typeof OPTIMIZERS)[N]>[1]>;
 
 serialization.registerClass(WasmOptimizer as unknown as serialization.SerializableConstructor<WasmOptimizer>);
