@@ -148,7 +148,7 @@ async function child(backend: 'cpu' | 'wasm'): Promise<Row[]> {
   const x = tf.randomUniform([64, 784]);
   const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32') as import('@tensorflow/tfjs-core').Tensor1D, 10);
   const train = (mdl: typeof ma, opt: import('@tensorflow/tfjs-core').Optimizer) => {
-    const vars = mdl.trainableWeights.map((w) => (w as unknown as { val: import('@tensorflow/tfjs-core').Variable }).val);
+    const vars = mdl.trainableWeights.map((w) => w.read() as import('@tensorflow/tfjs-core').Variable);
     return () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, mdl.apply(x) as import('@tensorflow/tfjs-core').Tensor) as import('@tensorflow/tfjs-core').Scalar, false, vars);
   };
   train(ma, ours)();

@@ -114,8 +114,9 @@ export class Bindings {
   }
 
   /**
-   * Builds an optimizer over `slots` with hyperparameters `hyper` and loads their stashed state.
-   * On failure nothing changes (the new optimizer is disposed) and the error is thrown.
+   * Builds an optimizer over `params` with hyperparameters `hyper` and loads `states` (one per
+   * parameter, undefined before its first step). On failure the new optimizer is disposed and the
+   * error thrown.
    */
   build(params: Parameter[], hyper: Record<string, unknown>, states: Array<ParamState | undefined>): InnerOptimizer {
     const inner = new this.cls(params, hyper);
