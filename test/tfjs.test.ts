@@ -115,13 +115,17 @@ describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {
     dispose(m, opt);
   });
 
-  it('all variables of the first call share one block: one contiguous run', () => {
+  it('all variables of the first call share one block: one contiguous run; variables hold copies', () => {
     const m = makeVars(1);
     const opt = tfjsOptimizer(engine, 'adam', { lr: 0.01 });
     apply(opt, m.vars, gradsFor(m.vars, rng(2)), false);
     const ps = opt.parameters;
     for (let i = 1; i < ps.length; i++) expect(ps[i]!.offset).toBe(ps[i - 1]!.offset + ps[i - 1]!.length * 4);
     expect(opt.parameterOf(m.vars[2]!)).toBe(ps[2]);
+    // The variables hold copies: the engine's memory changing later does not reach them.
+    const values = m.vars[0]!.dataSync().slice();
+    ps[0]!.data.fill(123);
+    expect(m.vars[0]!.dataSync()).toEqual(values);
     dispose(m, opt);
   });
 
