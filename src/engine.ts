@@ -142,6 +142,9 @@ export class Engine implements ParameterHost {
     );
   }
 
+  /** Blocks handed out by allocMany()/allocFloats() and not freed yet. */
+  readonly #floatBlocks = new Set<number>();
+
   #live(where: string): void {
     if (this.#disposed) throw new TypeError(`${where}: the engine has been disposed`);
   }
@@ -161,7 +164,7 @@ export class Engine implements ParameterHost {
   parameters(specs: readonly ParameterSpec[]): Parameter[] {
     this.#live('parameters');
     if (!Array.isArray(specs)) throw new TypeError(`parameters: specs must be an array, got ${show(specs)}`);
-    const resolved = specs.map(resolveSpec);
+    const resolved = Array.from(specs, (s, i) => resolveSpec(s, i)); // holes reach resolveSpec too
     for (const [i, r] of resolved.entries()) {
       if (r.data) {
         for (let k = 0; k < r.data.length; k++) {
@@ -188,7 +191,11 @@ export class Engine implements ParameterHost {
     return this.parameters([spec])[0]!;
   }
 
-  /** Copies `values` into the engine once; from then on, work through the returned parameter. */
+  /**
+   * Copies `values` into the engine once; from then on, work through the returned parameter (your
+   * array is never updated). To keep training your own arrays, bind them with `bindArrays(engine,
+   * arrays)`, which copies both ways on request (`push()`, `pull()`).
+   */
   adopt(values: ArrayLike<number>, shape?: readonly number[]): Parameter {
     return this.parameter(shape ? { shape, data: values } : { data: values });
   }
@@ -205,15 +212,25 @@ export class Engine implements ParameterHost {
    */
   allocMany(lengths: readonly number[]): number[] {
     this.#live('allocMany');
+    if (!Array.isArray(lengths)) throw new TypeError(`allocMany: lengths must be an array of non-negative integers, got ${show(lengths)}`);
     for (const n of lengths) {
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`allocMany: lengths must be non-negative integers, got ${show(n)}`);
     }
-    return this.arena.allocMany(lengths.map((n) => n * 4));
+    const offsets = this.arena.allocMany(lengths.map((n) => n * 4));
+    for (const o of offsets) this.#floatBlocks.add(o);
+    return offsets;
   }
 
-  /** Frees a block from {@link Engine.allocFloats} or {@link Engine.allocMany}. */
+  /**
+   * Frees a block from {@link Engine.allocFloats} or {@link Engine.allocMany}; any other offset
+   * (a parameter's, one freed already) is a RangeError, so no live block can be handed out twice.
+   */
   freeFloats(offset: number): void {
-    if (!this.#disposed) this.arena.free(offset);
+    if (this.#disposed) return;
+    if (!this.#floatBlocks.delete(offset)) {
+      throw new RangeError(`freeFloats: offset must be a block from allocFloats() or allocMany() not freed yet, got ${show(offset)}`);
+    }
+    this.arena.free(offset);
   }
 
   /** Releases everything (and ends the worker threads); parameters and optimizers of this engine become unusable. */
@@ -232,10 +249,12 @@ const OPTION_NAMES = ['backend', 'initialBytes', 'maximumBytes', 'threads', 'thr
  * const engine = await createEngine();               // SIMD where supported
  * const engine = await createEngine({ backend: 'js', initialBytes: 64 << 20 });
  */
-export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`createEngine: options must be an object, got ${show(options)}`);
+export async function createEngine(given: EngineOptions = {}): Promise<Engine> {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new TypeError(`createEngine: options must be an object, got ${show(given)}`);
   }
+  // Own properties only: an inherited `backend` (a polluted prototype) must not choose anything.
+  const options: EngineOptions = Object.fromEntries(Object.keys(given).map((k) => [k, (given as Record<string, unknown>)[k]]));
   const unknown = firstUnknownKey(options, OPTION_NAMES);
   if (unknown !== undefined) throw unknownKey(unknown, OPTION_NAMES, 'createEngine');
   const requested = options.backend ?? 'auto';

@@ -9,7 +9,7 @@ export { createEngine, detectBackend, Engine, type Backend, type EngineOptions, 
 export type { TypedValues } from './memory/spec.js';
 export { Parameter } from './memory/parameter.js';
 export { OutOfMemoryError } from './memory/arena.js';
-export { Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateDict } from './optim/optimizer.js';
+export { Optimizer, type GroupInput, type ParamGroup, type ParamsInput, type ParamState, type StateDict } from './optim/optimizer.js';
 export type { ParamStateInput, StateDictInput } from './optim/state-dict-input.js';
 export * from './optim/index.js';
 export { OPTIMIZERS, type OptimizerName, type OptimizerRegistry, type Registered, type Registration, registrations } from './optim/registry.js';
@@ -18,3 +18,4 @@ export * from './nn/index.js';
 export * from './train/index.js';
 export * from './checkpoint/index.js';
 export { hasSharedMemory, hasSimd, hasWebAssembly } from './wasm/loader.js';
+export { bindArrays, BoundArrays, type BindArraysOptions } from './plain/index.js';

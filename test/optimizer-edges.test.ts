@@ -322,6 +322,41 @@ describe('state dicts through JSON', () => {
 
 describe('plain arrays where parameters belong', () => {
   it('says how to make parameters', () => {
-    expect(() => new Adam([new Float32Array(4) as unknown as Parameter])).toThrow(/engine\.parameters/);
+    expect(() => new Adam([new Float32Array(4) as unknown as Parameter])).toThrow(/params\[0\] is a Float32Array, not a Parameter.*bindArrays\(engine, arrays\).*engine\.parameters/);
+  });
+});
+
+describe('hostile state dicts and group lists', () => {
+  function stepped() {
+    const ps = engine.parameters([4]);
+    fillParams(ps);
+    const opt = new Adam(ps, { lr: 0.5 });
+    opt.step();
+    opt.step();
+    return opt;
+  }
+
+  it('refuses a state without a buffer the options always need (only optional ones may be absent)', () => {
+    const opt = stepped();
+    const d = opt.stateDict();
+    delete (d.state[0] as Record<string, unknown>).exp_avg;
+    refuses(opt as Optimizer<object>, () => opt.loadStateDict(d), TypeError, /state\[0\]\.exp_avg must be a Float32Array.*missing/);
+  });
+
+  it('refuses a Map as state instead of wiping the state', () => {
+    const opt = stepped();
+    const d = opt.stateDict();
+    refuses(opt as Optimizer<object>, () => opt.loadStateDict({ ...d, state: new Map([[0, d.state[0]]]) } as never), TypeError, /state must be an object.*got a Map/);
+  });
+
+  it('keeps paramGroups itself read-only, and names a broken group in stateDict()', () => {
+    const opt = stepped();
+    expect(() => {
+      (opt as { paramGroups: unknown }).paramGroups = [];
+    }).toThrow(TypeError);
+    expect(opt.paramGroups).toHaveLength(1);
+    (opt.paramGroups as unknown[]).push(5);
+    expect(() => opt.stateDict()).toThrow(/Adam\.stateDict: param group 1: expected \{ params/);
+    expect(() => opt.step()).toThrow(/addParamGroup/);
   });
 });

@@ -43,6 +43,8 @@ const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const work = mkdtempSync(join(tmpdir(), 'wasm-optim-readme-'));
 mkdirSync(join(work, 'node_modules'));
 symlinkSync(ROOT, join(work, 'node_modules/wasm-optim'), 'dir');
+// TensorFlow.js, which the tfjs section's user has installed beside us.
+symlinkSync(join(ROOT, 'node_modules/@tensorflow'), join(work, 'node_modules/@tensorflow'), 'dir');
 writeFileSync(join(work, 'package.json'), JSON.stringify({ type: 'module', private: true }));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -94,6 +94,10 @@ export class Adam extends Optimizer<Required<AdamOptions>> {
     return o.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
   }
 
+  protected optionalBuffers(): readonly string[] {
+    return ['max_exp_avg_sq'];
+  }
+
   protected stepRun(o: Required<AdamOptions>, run: Run, k: Kernels): void {
     const { lr, eps, weightDecay: wd } = o;
     const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step

@@ -23,9 +23,13 @@ export function own<T extends object>(o: T): T {
 }
 
 /** What a plain array or typed array passed as a parameter should have been. */
-function notAParameter(p: unknown): string {
+function notAParameter(p: unknown, i: number): string {
   if (ArrayBuffer.isView(p) || Array.isArray(p)) {
-    return 'params must hold Parameter objects, got an array of numbers: make parameters with engine.parameters(...) (or engine.adopt(array) to copy your values in once)';
+    const what = Array.isArray(p) ? 'an array' : `a ${p.constructor.name}`;
+    return (
+      `params[${i}] is ${what}, not a Parameter; optimizers update parameters in the engine's memory: ` +
+      'bind your own arrays with bindArrays(engine, arrays) and pass bound.parameters (README "Plain Float32Arrays"), or allocate them with engine.parameters()'
+    );
   }
   return 'params must hold Parameter objects';
 }
@@ -35,8 +39,8 @@ function notAParameter(p: unknown): string {
  * Adds them to `taken`; returns the engine.
  */
 export function checkParams(list: readonly unknown[], where: string, taken: Set<Parameter>, engine: Engine | undefined): Engine | undefined {
-  for (const p of list) {
-    if (!(p instanceof Parameter)) throw new TypeError(`${where}: ${notAParameter(p)}`);
+  for (const [i, p] of list.entries()) {
+    if (!(p instanceof Parameter)) throw new TypeError(`${where}: ${notAParameter(p, i)}`);
     if (p.disposed) throw new TypeError(`${where}: a parameter has been disposed`);
     if (taken.has(p)) throw new TypeError(`${where}: a parameter appears more than once (in one group or in more than one group)`);
     taken.add(p);

@@ -10,18 +10,17 @@
  * only when the group changed, so an unchanged step is: check the plan, compute the step's
  * scalars, one kernel call per run.
  *
- * Editing `paramGroups[i].params` between steps (push, splice, replacing an element) is honoured
- * at the next step: the listed parameters are stepped, a parameter that stays keeps its state,
- * a new one starts fresh, a removed one's state is dropped. Adding or removing whole groups goes
- * through `addParamGroup()`.
+ * Editing `paramGroups[i].params` between steps (push, splice, replace) is honoured at the next
+ * step: a parameter that stays keeps its state, a new one starts fresh, a removed one's state is
+ * dropped. Whole groups are added with `addParamGroup()`; `paramGroups` itself is read-only.
  */
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { checkParams, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
 import { fill, missing, type Need, paramStates, planRuns, release, reserve, reuse, type Run, type ParamState } from './layout.js';
-import { checkIndices, checkInitialLr, finiteScalar, parseState, savedGroups, setInitialLr, type StateDict } from './state-dict.js';
-import { checkKeys, checkOptions, type Schema } from '../validation/index.js';
+import { checkIndices, checkInitialLr, finiteScalar, parseState, savedGroups, savedState, setInitialLr, type StateDict } from './state-dict.js';
+import { checkKeys, checkOptions, notAPromise, type Schema } from '../validation/index.js';
 import type { StateDictInput } from './state-dict-input.js';
 
 export type { ParamGroup, ParamState, Run, StateDict };
@@ -68,6 +67,10 @@ export abstract class Optimizer<O extends object> {
   protected readonly schema: Schema<O>;
   /** Names of the per-element state buffers a group with these options needs. */
   protected abstract bufferNames(group: O): readonly string[];
+  /** Buffers an option turns on, which a saved state may lack (made at the next step). */
+  protected optionalBuffers(_group: O): readonly string[] {
+    return [];
+  }
   /** Scalar state and its value before the first step. */
   protected scalarState(): Record<string, number> {
     return {};
@@ -108,13 +111,14 @@ export abstract class Optimizer<O extends object> {
       engine = checkParams(g.params, where, seen, engine);
       const { params: ps, ...overrides } = g;
       checkOptions(overrides, schema, where);
-      groups.push(watched({ ...own({ ...this.defaults, ...given(overrides) }), params: [...ps] } as ParamGroup<O>));
+      groups.push(this.#group(overrides, ps));
     }
     if (!engine) throw new TypeError(`${name}: params must hold at least one parameter`);
     groups.forEach((g, i) => this.checkGroup(g, `${name}: param group ${i}`));
     if (engine.disposed) throw new TypeError(`${name}: the engine has been disposed`);
     this.engine = engine;
     this.paramGroups = groups;
+    Object.defineProperty(this, 'paramGroups', { writable: false, configurable: false });
     this.#plans = this.#newPlans(groups, groups.map((g) => g.params.map(() => null)), name).plans;
   }
 
@@ -137,6 +141,10 @@ export abstract class Optimizer<O extends object> {
     return { plans, kept };
   }
 
+  /** A group: the defaults, then `overrides`, with array options copied; watched for edits. */
+  #group(overrides: object, params: readonly Parameter[]): ParamGroup<O> {
+    return watched({ ...own({ ...this.defaults, ...given(overrides) }), params: [...params] } as ParamGroup<O>);
+  }
 
   /** A plan over `runs`, not yet validated (its group is watched once it is). */
   #plan(g: ParamGroup<O>, runs: Run[]): Plan<O> {
@@ -255,11 +263,7 @@ export abstract class Optimizer<O extends object> {
     if (closure !== undefined) {
       if (typeof closure !== 'function') throw new TypeError(`${this.name}.step: closure must be a function`);
       loss = closure();
-      if ((typeof loss === 'object' || typeof loss === 'function') && typeof (loss as { then?: unknown } | null)?.then === 'function') {
-        throw new TypeError(
-          `${this.name}.step: the closure returned a Promise; step() is synchronous. Await the loss and gradients first, then call step() (without a closure)`,
-        );
-      }
+      notAPromise(loss, `${this.name}.step`);
       // The closure may have disposed or edited anything: check again.
       this.#checkLive('step');
     }
@@ -305,7 +309,7 @@ export abstract class Optimizer<O extends object> {
     checkParams(group.params, where, new Set(this.paramGroups.flatMap((g) => g.params)), this.engine);
     const { params, ...overrides } = group;
     checkOptions(overrides, this.schema, where);
-    const g = watched({ ...own({ ...this.defaults, ...given(overrides) }), params: [...params] } as ParamGroup<O>);
+    const g = this.#group(overrides, params);
     this.checkGroup(g, where);
     const [plan] = this.#newPlans([g], [g.params.map(() => null)], where).plans;
     this.#plans.push(plan!);
@@ -320,19 +324,10 @@ export abstract class Optimizer<O extends object> {
    */
   stateDict(): StateDict<O> {
     this.#checkLive('stateDict');
-    const heap = this.engine.heap.f32;
-    // State by parameter, numbered as the groups list them now (an edited list counts as listed).
-    const byParam = new Map<unknown, ParamState>();
-    for (const plan of this.#plans) paramStates(heap, plan.runs).forEach((s, i) => s && byParam.set(plan.params[i], s));
-    const state: Record<number, ParamState> = {};
-    let index = 0;
-    for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        const s = byParam.get(p);
-        if (s) state[index] = s;
-        index++;
-      }
-    }
+    this.paramGroups.forEach((g, gi) => {
+      if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) throw new TypeError(`${this.name}.stateDict: param group ${gi}: expected { params: Parameter[], ...options }`);
+    });
+    const state = savedState(this.engine.heap.f32, this.#plans, this.paramGroups);
     return { state, paramGroups: savedGroups(this.paramGroups.map(targetOf)) as StateDict<O>['paramGroups'] };
   }
 
@@ -365,7 +360,7 @@ export abstract class Optimizer<O extends object> {
       if (initialLr !== undefined) checkInitialLr(initialLr, gw);
       initialLrs.push(initialLr as number | undefined);
       checkOptions(opts, this.schema, gw);
-      const g = watched({ ...own({ ...this.defaults, ...given(opts) }), params: [...ours.params] } as ParamGroup<O>);
+      const g = this.#group(opts, ours.params);
       this.checkGroup(g, gw);
       newGroups.push(g);
     }
@@ -373,7 +368,7 @@ export abstract class Optimizer<O extends object> {
     const groupOf = newGroups.flatMap((g, gi) => g.params.map(() => gi));
     const scalars: Record<string, (v: unknown, what: string) => void> = {};
     for (const name of Object.keys(this.scalarState())) scalars[name] = (v, what) => this.checkScalarState(name, v, what);
-    const loaded = parseState(dict.state, { where, lengths, groupOf, buffers: (gi) => this.bufferNames(newGroups[gi]!), scalars });
+    const loaded = parseState(dict.state, { where, lengths, groupOf, buffers: (gi) => this.bufferNames(newGroups[gi]!), optional: (gi) => this.optionalBuffers(newGroups[gi]!), scalars });
     const states = newGroups.map((_, gi) => loaded.filter((_s, i) => groupOf[i] === gi));
     // Valid: reserve the new state (all or nothing), then swap.
     const { plans, kept } = this.#newPlans(newGroups, states, where, this.#plans.flatMap((p) => p.runs));

@@ -94,6 +94,10 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
     return names;
   }
 
+  protected optionalBuffers(): readonly string[] {
+    return ['momentum_buffer', 'grad_avg'];
+  }
+
   protected stepRun(o: Required<RMSpropOptions>, run: Run, k: Kernels): void {
     const s = o.momentum > 0 ? WITH_MOMENTUM : PLAIN;
     s.gradSign = o.maximize ? -1 : 1;

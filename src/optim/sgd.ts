@@ -84,6 +84,10 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
     return o.momentum !== 0 ? ['momentum_buffer'] : [];
   }
 
+  protected optionalBuffers(): readonly string[] {
+    return ['momentum_buffer'];
+  }
+
   protected stepRun(o: Required<SGDOptions>, run: Run, k: Kernels): void {
     const gradSign = o.maximize ? -1 : 1;
     if (o.momentum === 0) {

@@ -5,7 +5,7 @@
  * trip gives); everything is checked before anything changes.
  */
 import { checkKeys } from '../validation/index.js';
-import type { ParamState } from './layout.js';
+import { paramStates, type ParamState, type Run } from './layout.js';
 
 export type { ParamState };
 
@@ -36,6 +36,8 @@ export interface StateSpec {
   groupOf: readonly number[];
   /** State buffers parameter i's group needs. */
   buffers(group: number): readonly string[];
+  /** Of those, the ones a saved state may lack: made on demand when an option turns them on. */
+  optional(group: number): readonly string[];
   /** Scalar state names and their checks (throw naming `what`). */
   scalars: Record<string, (value: unknown, what: string) => void>;
 }
@@ -89,7 +91,9 @@ function toBuffer(v: unknown, length: number, what: string): Float32Array {
  */
 export function parseState(state: unknown, spec: StateSpec): Array<ParamState | null> {
   const { where, lengths } = spec;
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new TypeError(`${where}: state must be an object keyed by parameter index, got ${show(state)}`);
+  if (typeof state !== 'object' || state === null || Array.isArray(state) || ![Object.prototype, null].includes(Object.getPrototypeOf(state))) {
+    throw new TypeError(`${where}: state must be an object keyed by parameter index (a plain object, not a Map), got ${state instanceof Map ? 'a Map' : show(state)}`);
+  }
   const loaded: Array<ParamState | null> = lengths.map(() => null);
   const scalarNames = Object.keys(spec.scalars);
   for (const key of Object.keys(state)) {
@@ -110,10 +114,14 @@ export function parseState(state: unknown, spec: StateSpec): Array<ParamState | 
     }
     const out: ParamState = { step: entry.step as number };
     for (const k of scalarNames) out[k] = entry[k] as number;
-    // A buffer may be absent: the optimizer had not made it yet (e.g. SGD's momentum buffer when a
-    // scheduler turned momentum on after the last step). It is then created at the next step as
-    // the original would have done.
-    for (const b of names) if (Object.hasOwn(entry, b)) out[b] = toBuffer(entry[b], lengths[i]!, `${sw}.${b}`);
+    // An optional buffer may be absent: the optimizer had not made it yet (e.g. SGD's momentum
+    // buffer when a scheduler turned momentum on after the last step); it is then made at the next
+    // step as the original would have. Any other missing buffer is an error, as in torch.
+    const optional = spec.optional(spec.groupOf[i]!);
+    for (const b of names) {
+      if (Object.hasOwn(entry, b)) out[b] = toBuffer(entry[b], lengths[i]!, `${sw}.${b}`);
+      else if (!optional.includes(b)) throw new TypeError(`${sw}.${b} must be a Float32Array or an array of numbers, got nothing (missing)`);
+    }
     loaded[i] = out;
   }
   return loaded;
@@ -152,4 +160,23 @@ export function savedGroups<O extends { params: readonly unknown[] }>(groups: re
     copy.params = params.map(() => index++);
     return copy;
   });
+}
+
+/**
+ * Each parameter's state keyed by its index as the groups list parameters now (an edited list
+ * counts as listed; a parameter without state yet has no entry). `plans` hold the runs.
+ */
+export function savedState(heap: Float32Array, plans: ReadonlyArray<{ runs: readonly Run[]; params: readonly unknown[] }>, groups: ReadonlyArray<{ params: readonly unknown[] }>): Record<number, ParamState> {
+  const byParam = new Map<unknown, ParamState>();
+  for (const plan of plans) paramStates(heap, plan.runs).forEach((s, i) => s && byParam.set(plan.params[i], s));
+  const state: Record<number, ParamState> = {};
+  let index = 0;
+  for (const g of groups) {
+    for (const p of g.params) {
+      const s = byParam.get(p);
+      if (s) state[index] = s;
+      index++;
+    }
+  }
+  return state;
 }

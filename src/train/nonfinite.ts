@@ -11,7 +11,7 @@
  */
 import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
-import { type Check, checkKeys, checkOptions, int, type Schema, show } from '../validation/index.js';
+import { type Check, checkKeys, checkOptions, int, type Schema, show, notAPromise } from '../validation/index.js';
 import { rangesOf, type Range } from './ranges.js';
 import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
 
@@ -145,6 +145,7 @@ export class NonFiniteGuard implements Steppable {
     this.#sync(where);
     if (closure !== undefined && typeof closure !== 'function') throw new TypeError(`${where}: closure must be a function`);
     const loss = closure ? closure() : undefined;
+    notAPromise(loss, where);
     this.#sync(where);
     if (this.#anyNonfinite()) {
       if (this.#consecutive + 1 > this.maxConsecutiveSkips) {

@@ -156,3 +156,13 @@ export const float32Array =
     if (!(v instanceof Float32Array)) throw new TypeError(`${where}: ${name} must be a Float32Array, got ${show(v)}`);
     if (length !== undefined && v.length !== length) throw new RangeError(`${where}: ${name} must have ${length} elements, got ${v.length}`);
   };
+
+/**
+ * Throws a TypeError when a step closure returned a Promise: steps are synchronous, and an async
+ * closure would have its gradients written after the update.
+ */
+export function notAPromise(value: unknown, where: string): void {
+  if ((typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown } | null)?.then === 'function') {
+    throw new TypeError(`${where}: the closure returned a Promise; step() is synchronous. Await the loss and gradients first, then call step() (without a closure)`);
+  }
+}
