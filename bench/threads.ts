@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { createEngine, type Engine } from '../src/engine.js';
 import { Adam, SGD } from '../src/index.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
-import { measureInterleaved, type Schedule } from './measure.js';
+import { measureInterleaved, type Schedule } from '../src/cli/bench/measure.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 24] : [1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 24, 1 << 26];

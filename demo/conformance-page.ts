@@ -3,7 +3,7 @@
  * (`?file=` or the public fixtures), decompresses it with DecompressionStream and prints the same
  * lines as `npm run conformance`.
  */
-import { type OptimizerCase, runOptimizerConformance } from '../scripts/conformance/optimizers.js';
+import { type OptimizerCase, runOptimizerConformance } from '../src/cli/conformance/optimizers.js';
 
 declare global {
   interface Window {
