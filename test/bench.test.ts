@@ -177,6 +177,11 @@ describe('report', () => {
     expect(markdownTable(rows).split('\n')).toHaveLength(4);
     const md = markdownReport(res, 'speedup.svg');
     expect(md).toContain('![speed-up');
+    expect(md).toContain('## Targets');
+    // A user's own run leaves the project's targets out unless asked (--targets).
+    const mine = markdownReport(res, 'speedup.svg', { targets: false });
+    expect(mine).not.toContain('## Targets');
+    expect(mine).not.toMatch(/goal|missed/i);
     expect(md).toContain('## Many tensors');
     const svg = speedupSvg(rows, 'test');
     expect(svg.startsWith('<svg')).toBe(true);
