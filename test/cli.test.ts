@@ -62,6 +62,7 @@ describe('bench options', () => {
     [['--sizes', '1024,abc'], /--sizes: expected positive integers/],
     [['--sizes', '1.5'], /--sizes: expected positive integers/],
     [['--sizes', ''], /--sizes: expected a comma-separated list/],
+    [['--sizes', '1024,1000000000'], /--sizes: at most 67108864 each, got 1000000000/],
     [['--optimizer', 'adamm'], /--optimizer: unknown benchmark case "adamm" \(known: adam, /],
     [['--optimizer', 'adam,'], /--optimizer: expected a comma-separated list/],
     [['--optimizer', 'adam', '--only', 'lion'], /same option/],
@@ -175,6 +176,15 @@ describe('npm scripts and examples on the command line', () => {
     const ok = await script(['scripts/conformance.ts', 'test/fixtures/clipping.json']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^\d+ passed, 0 failed\n$/m);
+  });
+
+  it('a benchmark worker that fails reports one line, no stack, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-optim-worker-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ cases: [], sizes: [1024], tfjsCpuSizes: [], schedule: {} }));
+    const r = await script(['src/cli/bench/worker.ts', 'nogroup', join(dir, 'c.json'), join(dir, 'o.json')]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('  [nogroup] worker: unknown group "nogroup"\n');
   });
 
   it('an example with a bad option: one line and the usage, exit 2, no stack', async () => {

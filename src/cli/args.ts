@@ -42,10 +42,12 @@ export function listValue(name: string, v: string): string[] {
   return xs;
 }
 
-/** `--name 1024,1048576` as positive integers. */
-export function sizesValue(name: string, v: string): number[] {
+/** `--name 1024,1048576` as positive integers, each at most `max`. */
+export function sizesValue(name: string, v: string, max = Number.MAX_SAFE_INTEGER): number[] {
   const xs = listValue(name, v).map(Number);
   if (xs.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${name}: expected positive integers, got ${JSON.stringify(v)}`);
+  const big = xs.find((n) => n > max);
+  if (big !== undefined) throw new UsageError(`--${name}: at most ${max} each, got ${big}`);
   return xs;
 }
 

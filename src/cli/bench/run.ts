@@ -23,6 +23,9 @@ const here = fileURLToPath(import.meta.url);
 /** The worker next to this file: `worker.ts` under tsx, `worker.js` in the compiled package. */
 const workerPath = join(dirname(here), `worker${here.endsWith('.ts') ? '.ts' : '.js'}`);
 
+/** Largest `--sizes` entry: the core process holds 14 float blocks of it in one 4 GiB memory. */
+export const MAX_SIZE = 1 << 26;
+
 export interface BenchCommand {
   /** How the command is invoked, for messages and the report (`wasm-optim bench`, `npm run bench --`). */
   name: string;
@@ -91,7 +94,7 @@ export function parseBenchArgs(argv: readonly string[], cmd: BenchCommand): Benc
   return {
     quick: v.quick === true,
     only,
-    sizes: v.sizes === undefined ? undefined : sizesValue('sizes', v.sizes as string),
+    sizes: v.sizes === undefined ? undefined : sizesValue('sizes', v.sizes as string, MAX_SIZE),
     tfjs: v['no-tfjs'] !== true,
     extras: v['no-extras'] !== true,
     json: v.json === true,
