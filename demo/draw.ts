@@ -49,8 +49,8 @@ export function fnMin(fn: TestFunction): number {
   return Math.min(...fn.minima.map(([x, y]) => fn.f(x, y)));
 }
 
-/** Draws the first `upto` steps of every trajectory over the landscape. */
-export function drawPaths(ctx: CanvasRenderingContext2D, fn: TestFunction, land: ImageData, paths: Trajectory[], upto: number): void {
+/** Draws the first `upto` steps of every trajectory over the landscape, path `i` in `colors[i]`. */
+export function drawPaths(ctx: CanvasRenderingContext2D, fn: TestFunction, land: ImageData, paths: Trajectory[], upto: number, colors = COLORS): void {
   ctx.putImageData(land, 0, 0);
   const { px, py } = toCanvas(fn, ctx.canvas.width, ctx.canvas.height);
   for (const [x, y] of fn.minima) {
@@ -60,7 +60,7 @@ export function drawPaths(ctx: CanvasRenderingContext2D, fn: TestFunction, land:
     ctx.fill();
   }
   paths.forEach((t, i) => {
-    ctx.strokeStyle = COLORS[i % COLORS.length]!;
+    ctx.strokeStyle = colors[i % colors.length]!;
     ctx.lineWidth = 2;
     ctx.beginPath();
     const n = Math.min(upto, t.path.length - 1);
@@ -84,7 +84,7 @@ export function drawPaths(ctx: CanvasRenderingContext2D, fn: TestFunction, land:
  * (`loss − floor`, so functions whose minimum is not 0 plot too), decade ticks, step ticks. A
  * diverging trajectory is drawn up to the top edge and stops there; it does not set the scale.
  */
-export function drawLosses(ctx: CanvasRenderingContext2D, paths: Trajectory[], upto: number, floor = 0): LossRange {
+export function drawLosses(ctx: CanvasRenderingContext2D, paths: Trajectory[], upto: number, floor = 0, colors = COLORS): LossRange {
   const { width: w, height: h } = ctx.canvas;
   const left = 46, right = 10, top = 10, bottom = 34;
   const pw = w - left - right, ph = h - top - bottom;
@@ -128,7 +128,7 @@ export function drawLosses(ctx: CanvasRenderingContext2D, paths: Trajectory[], u
   ctx.clip();
   ctx.lineWidth = 1.5;
   paths.forEach((_, i) => {
-    ctx.strokeStyle = COLORS[i % COLORS.length]!;
+    ctx.strokeStyle = colors[i % colors.length]!;
     ctx.beginPath();
     const stop = range.divergedAt[i]! >= 0 ? range.divergedAt[i]! : Infinity;
     const n = Math.min(upto, gaps[i]!.length - 1);

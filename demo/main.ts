@@ -75,12 +75,14 @@ function run(): void {
   }
   showErrors(errors);
   window.playground.trajectories = trajectories;
+  // Each optimizer keeps its colour whichever others are ticked.
+  const colors = trajectories.map((t) => COLORS[SHOWN.indexOf(t.optimizer) % COLORS.length]!);
   const floor = fnMin(fn);
   const diverged = lossRange(trajectories.map((t) => t.losses.map((v) => v - floor))).divergedAt;
   $('legend').innerHTML = trajectories
     .map((t, i) => {
       const end = diverged[i]! >= 0 ? `diverged at step ${diverged[i]}` : t.losses[t.losses.length - 1]!.toExponential(3);
-      return `<li><span style="background:${COLORS[i % COLORS.length]}"></span>${t.optimizer}: ${end}</li>`;
+      return `<li><span style="background:${colors[i]}"></span>${t.optimizer}: ${end}</li>`;
     })
     .join('');
   const land = drawLandscape(contour, fn);
@@ -88,8 +90,8 @@ function run(): void {
   const perFrame = Math.max(1, Math.ceil(steps / 120));
   const tick = () => {
     s = Math.min(steps, s + perFrame);
-    drawPaths(contour, fn, land, trajectories, s);
-    drawLosses(loss, trajectories, s, floor);
+    drawPaths(contour, fn, land, trajectories, s, colors);
+    drawLosses(loss, trajectories, s, floor, colors);
     if (s < steps) frame = requestAnimationFrame(tick);
     else window.playground.done = true;
   };
