@@ -5,9 +5,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchResults } from './records.js';
-import { buildRows, markdownReport } from './report.js';
-import { speedupSvg } from './svg.js';
+import type { BenchResults } from '../src/cli/bench/records.js';
+import { buildRows, markdownReport } from '../src/cli/bench/report.js';
+import { speedupSvg } from '../src/cli/bench/svg.js';
 
 const dir = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), 'results');
 const res = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchResults;

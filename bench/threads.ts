@@ -1,19 +1,41 @@
 /**
- * npm run bench:threads [-- --quick]
+ * npm run bench:threads [-- --quick] [--out DIR] [--update-baseline]
  *
  * One thread vs two (this machine has two cores) for Adam and SGD-momentum and the roofline
  * kernel at 16K, 64K, 256K, 1M, 16M and 64M parameters, interleaved; the engine under test cuts every call
- * (threshold 0) so the table shows where threads start to pay. Writes bench/results/threads.json
- * (records { optimizer, size, variant, nsPerParam, samples }) and bench/results/threads.md.
+ * (threshold 0) so the table shows where threads start to pay. Writes threads.json (records
+ * { optimizer, size, variant, nsPerParam, samples }) and threads.md to bench/results/local/
+ * (git-ignored) or DIR; the committed copies in bench/results/ change only with --update-baseline.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommand, runCommand, UsageError } from '../src/cli/args.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { Adam, SGD } from '../src/index.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
-import { measureInterleaved, type Schedule } from './measure.js';
+import { measureInterleaved, type Schedule } from '../src/cli/bench/measure.js';
 
-const quick = process.argv.includes('--quick');
+const results = fileURLToPath(new URL('./results/', import.meta.url));
+const USAGE = 'usage: npm run bench:threads -- [--quick] [--out DIR] [--update-baseline]';
+
+function parseThreadArgs(argv: string[]): { quick: boolean; out: string } | null {
+  const { values: v } = parseCommand(argv, { quick: { type: 'boolean' }, out: { type: 'string' }, 'update-baseline': { type: 'boolean' }, help: { type: 'boolean' } }, { min: 0, max: 0 });
+  if (v.help) return null;
+  if (v['update-baseline'] && v.out !== undefined) throw new UsageError('--update-baseline writes bench/results/; leave out --out');
+  if (v.out === '') throw new UsageError('--out: expected a folder');
+  return { quick: v.quick === true, out: v['update-baseline'] ? results : ((v.out as string | undefined) ?? join(results, 'local')) };
+}
+
+let args: { quick: boolean; out: string } | null = null;
+const code = await runCommand('bench:threads', USAGE, async () => {
+  args = parseThreadArgs(process.argv.slice(2));
+  if (!args) console.log(USAGE);
+  return 0;
+});
+if (code !== 0 || !args) process.exit(code);
+const { quick, out } = args as { quick: boolean; out: string };
 const SIZES = quick ? [1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 24] : [1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 24, 1 << 26];
 const schedule: Schedule = quick ? { rounds: 4, roundMs: 120, batchMs: 20, warmupMs: 100 } : { rounds: 8, roundMs: 250, batchMs: 30, warmupMs: 200 };
 const CASES = [
@@ -86,7 +108,8 @@ for (let i = 0; i < rows.length; i += 2) {
   const a = rows[i]!, b = rows[i + 1]!;
   lines.push(`| ${a.optimizer} | ${a.size.toLocaleString('en-US')} | ${a.nsPerParam.toFixed(3)} | ${b.nsPerParam.toFixed(3)} | ${(a.nsPerParam / b.nsPerParam).toFixed(2)}× |`);
 }
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/threads.json', import.meta.url), `${JSON.stringify(rows, null, 1)}\n`);
-writeFileSync(new URL('./results/threads.md', import.meta.url), `${lines.join('\n')}\n`);
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'threads.json'), `${JSON.stringify(rows, null, 1)}\n`);
+writeFileSync(join(out, 'threads.md'), `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));
+console.log(`wrote ${relative(process.cwd(), join(out, 'threads.json')) || out}, threads.md`);

@@ -3,7 +3,8 @@
  * (`?file=` or the public fixtures), decompresses it with DecompressionStream and prints the same
  * lines as `npm run conformance`.
  */
-import { type OptimizerCase, runOptimizerConformance } from '../scripts/conformance/optimizers.js';
+import { type OptimizerCase, runOptimizerConformance } from '../src/cli/conformance/optimizers.js';
+import { fixtureText } from './fixture.js';
 
 declare global {
   interface Window {
@@ -16,9 +17,8 @@ const out = document.getElementById('out')!;
 const file = new URLSearchParams(location.search).get('file') ?? '/fixtures/optimizers.json.gz';
 try {
   const res = await fetch(file);
-  if (!res.ok || !res.body) throw new Error(`fetch ${file}: ${res.status}`);
-  const text = await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).text();
-  const { cases } = JSON.parse(text) as { cases: OptimizerCase[] };
+  if (!res.ok) throw new Error(`fetch ${file}: HTTP ${res.status}`);
+  const { cases } = JSON.parse(await fixtureText(file, new Uint8Array(await res.arrayBuffer()))) as { cases: OptimizerCase[] };
   const results = await runOptimizerConformance(cases);
   const failures = results.filter((r) => !r.passed).map((r) => `FAIL ${r.name}: ${r.failures.join('; ')}`);
   const line = `${results.length - failures.length} passed, ${failures.length} failed`;

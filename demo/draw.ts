@@ -1,6 +1,7 @@
 /** Canvas drawing for the playground: a log-scaled contour map, trajectories, a loss chart. */
 import type { TestFunction } from './functions.js';
 import type { Trajectory } from './playground.js';
+import { logTicks, type LossRange, lossRange, stepTicks } from './scale.js';
 
 export const COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#800000', '#469990', '#000075', '#808000', '#a9a9a9'];
 
@@ -43,12 +44,13 @@ export function drawLandscape(ctx: CanvasRenderingContext2D, fn: TestFunction): 
   return img;
 }
 
-function fnMin(fn: TestFunction): number {
+/** The function's lowest value (at its known minima): the floor of the loss chart. */
+export function fnMin(fn: TestFunction): number {
   return Math.min(...fn.minima.map(([x, y]) => fn.f(x, y)));
 }
 
-/** Draws the first `upto` steps of every trajectory over the landscape. */
-export function drawPaths(ctx: CanvasRenderingContext2D, fn: TestFunction, land: ImageData, paths: Trajectory[], upto: number): void {
+/** Draws the first `upto` steps of every trajectory over the landscape, path `i` in `colors[i]`. */
+export function drawPaths(ctx: CanvasRenderingContext2D, fn: TestFunction, land: ImageData, paths: Trajectory[], upto: number, colors = COLORS): void {
   ctx.putImageData(land, 0, 0);
   const { px, py } = toCanvas(fn, ctx.canvas.width, ctx.canvas.height);
   for (const [x, y] of fn.minima) {
@@ -58,7 +60,7 @@ export function drawPaths(ctx: CanvasRenderingContext2D, fn: TestFunction, land:
     ctx.fill();
   }
   paths.forEach((t, i) => {
-    ctx.strokeStyle = COLORS[i % COLORS.length]!;
+    ctx.strokeStyle = colors[i % colors.length]!;
     ctx.lineWidth = 2;
     ctx.beginPath();
     const n = Math.min(upto, t.path.length - 1);
@@ -77,35 +79,69 @@ export function drawPaths(ctx: CanvasRenderingContext2D, fn: TestFunction, land:
   });
 }
 
-/** Loss (log scale) against step for every trajectory, up to step `upto`. */
-export function drawLosses(ctx: CanvasRenderingContext2D, paths: Trajectory[], upto: number): void {
+/**
+ * Loss against step on a log scale, up to step `upto`: the gap to the function's minimum
+ * (`loss − floor`, so functions whose minimum is not 0 plot too), decade ticks, step ticks. A
+ * diverging trajectory is drawn up to the top edge and stops there; it does not set the scale.
+ */
+export function drawLosses(ctx: CanvasRenderingContext2D, paths: Trajectory[], upto: number, floor = 0, colors = COLORS): LossRange {
   const { width: w, height: h } = ctx.canvas;
-  const pad = 36;
+  const left = 46, right = 10, top = 10, bottom = 34;
+  const pw = w - left - right, ph = h - top - bottom;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, h);
-  const all = paths.flatMap((t) => t.losses).filter((v) => Number.isFinite(v) && v > 0);
-  const lo = Math.log10(Math.max(1e-12, Math.min(...all)));
-  const hi = Math.log10(Math.max(...all));
+  const gaps = paths.map((t) => t.losses.map((v) => v - floor));
+  const range = lossRange(gaps);
+  const { lo, hi } = range;
   const steps = Math.max(1, ...paths.map((t) => t.losses.length - 1));
-  ctx.strokeStyle = '#888';
-  ctx.strokeRect(pad, 8, w - pad - 8, h - pad - 8);
-  ctx.fillStyle = '#333';
+  const X = (s: number) => left + (s / steps) * pw;
+  const Y = (log: number) => top + (1 - (log - lo) / (hi - lo)) * ph;
   ctx.font = '11px sans-serif';
-  ctx.fillText(`1e${hi.toFixed(1)}`, 2, 16);
-  ctx.fillText(`1e${lo.toFixed(1)}`, 2, h - pad);
-  ctx.fillText('step', w / 2, h - 6);
-  ctx.fillText(String(steps), w - 30, h - pad + 14);
-  paths.forEach((t, i) => {
-    ctx.strokeStyle = COLORS[i % COLORS.length]!;
+  ctx.lineWidth = 1;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  for (const t of logTicks(lo, hi)) {
+    ctx.strokeStyle = '#eee';
     ctx.beginPath();
-    const n = Math.min(upto, t.losses.length - 1);
+    ctx.moveTo(left, Y(t.at));
+    ctx.lineTo(w - right, Y(t.at));
+    ctx.stroke();
+    ctx.fillStyle = '#333';
+    ctx.fillText(t.label, left - 4, Y(t.at));
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of stepTicks(steps)) {
+    ctx.strokeStyle = '#888';
+    ctx.beginPath();
+    ctx.moveTo(X(t.at), top + ph);
+    ctx.lineTo(X(t.at), top + ph + 4);
+    ctx.stroke();
+    ctx.fillText(t.label, X(t.at), top + ph + 6);
+  }
+  ctx.fillText(floor === 0 ? 'step · loss (log scale)' : 'step · loss − minimum (log scale)', left + pw / 2, h - 13);
+  ctx.strokeStyle = '#888';
+  ctx.strokeRect(left, top, pw, ph);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left, top, pw, ph);
+  ctx.clip();
+  ctx.lineWidth = 1.5;
+  paths.forEach((_, i) => {
+    ctx.strokeStyle = colors[i % colors.length]!;
+    ctx.beginPath();
+    const stop = range.divergedAt[i]! >= 0 ? range.divergedAt[i]! : Infinity;
+    const n = Math.min(upto, gaps[i]!.length - 1);
     for (let s = 0; s <= n; s++) {
-      const v = Math.log10(Math.max(1e-12, t.losses[s]!));
-      const X = pad + (s / steps) * (w - pad - 8);
-      const Y = 8 + (1 - (v - lo) / (hi - lo || 1)) * (h - pad - 8);
-      if (s === 0) ctx.moveTo(X, Math.min(h, Math.max(0, Y)));
-      else ctx.lineTo(X, Math.min(h, Math.max(0, Y)));
+      // Off the top (diverged): one segment up to the edge, then stop.
+      const v = s >= stop ? hi + 1 : Math.log10(Math.max(1e-12, gaps[i]![s]!));
+      const y = Math.min(h + 10, Math.max(top - 10, Y(v)));
+      if (s === 0) ctx.moveTo(X(s), y);
+      else ctx.lineTo(X(s), y);
+      if (s >= stop) break;
     }
     ctx.stroke();
   });
+  ctx.restore();
+  return range;
 }

@@ -1,9 +1,10 @@
 /** The playground page: wires the controls to the trajectory runner, drawing and benchmark. */
 import { createEngine, registrations } from 'wasm-optim';
 import { liveBenchmark } from './bench-panel.js';
-import { COLORS, drawLandscape, drawLosses, drawPaths } from './draw.js';
+import { COLORS, drawLandscape, drawLosses, drawPaths, fnMin } from './draw.js';
 import { FUNCTIONS } from './functions.js';
 import { defaultOptions, runTrajectories, type Trajectory } from './playground.js';
+import { lossRange, parseLr } from './scale.js';
 import { setupTraining } from './train-panel.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -13,12 +14,12 @@ const CHECKED = new Set(registrations().filter((r) => r.playground.checked).map(
 
 declare global {
   interface Window {
-    playground: { ready: boolean; done: boolean; trajectories: Trajectory[]; backend: string };
+    playground: { ready: boolean; done: boolean; trajectories: Trajectory[]; backend: string; errors: string[] };
   }
 }
 
 const engine = await createEngine({ initialBytes: 1 << 20 });
-window.playground = { ready: false, done: false, trajectories: [], backend: engine.backend };
+window.playground = { ready: false, done: false, trajectories: [], backend: engine.backend, errors: [] };
 $('backend').textContent = engine.backend === 'simd' ? 'SIMD' : engine.backend;
 
 const fnSelect = $<HTMLSelectElement>('fn');
@@ -31,7 +32,7 @@ function renderOptimizerControls(): void {
   for (const name of SHOWN) {
     const label = document.createElement('label');
     const lr = String(defaultOptions(name, fn).lr);
-    label.innerHTML = `<input type="checkbox" data-opt="${name}" ${CHECKED.has(name) ? 'checked' : ''}/> ${name} <input type="number" step="any" data-lr="${name}" value="${lr}"/>`;
+    label.innerHTML = `<input type="checkbox" data-opt="${name}" ${CHECKED.has(name) ? 'checked' : ''}/> ${name} <input type="text" inputmode="decimal" spellcheck="false" data-lr="${name}" value="${lr}" aria-label="${name} learning rate"/>`;
     box.append(label);
   }
 }
@@ -40,27 +41,58 @@ const contour = $<HTMLCanvasElement>('contour').getContext('2d')!;
 const loss = $<HTMLCanvasElement>('loss').getContext('2d')!;
 let frame = 0;
 
+/** Shows what stopped a run (or nothing) in the page, above the plots. */
+function showErrors(errors: string[]): void {
+  window.playground.errors = errors;
+  const box = $('errors');
+  box.hidden = errors.length === 0;
+  box.textContent = errors.join('\n');
+}
+
 function run(): void {
   cancelAnimationFrame(frame);
   window.playground.done = false;
   const fn = FUNCTIONS[fnSelect.value]!;
   const steps = Math.max(1, Math.min(5000, Number($<HTMLInputElement>('steps').value) || 300));
-  const choices = SHOWN.filter((n) => (document.querySelector(`[data-opt="${n}"]`) as HTMLInputElement).checked).map((n) => {
-    const lr = Number((document.querySelector(`[data-lr="${n}"]`) as HTMLInputElement).value);
-    return { optimizer: n, options: { ...defaultOptions(n, fn), lr } };
-  });
-  const trajectories = runTrajectories(engine, fn, choices, steps);
+  const errors: string[] = [];
+  const choices: Array<{ optimizer: string; options: Record<string, unknown> }> = [];
+  for (const n of SHOWN) {
+    if (!(document.querySelector(`[data-opt="${n}"]`) as HTMLInputElement).checked) continue;
+    const field = document.querySelector(`[data-lr="${n}"]`) as HTMLInputElement;
+    try {
+      const lr = parseLr(field.value, n);
+      field.removeAttribute('aria-invalid');
+      choices.push({ optimizer: n, options: { ...defaultOptions(n, fn), lr } });
+    } catch (e) {
+      field.setAttribute('aria-invalid', 'true');
+      errors.push((e as Error).message);
+    }
+  }
+  let trajectories: Trajectory[] = [];
+  try {
+    trajectories = runTrajectories(engine, fn, choices, steps);
+  } catch (e) {
+    errors.push((e as Error).message);
+  }
+  showErrors(errors);
   window.playground.trajectories = trajectories;
+  // Each optimizer keeps its colour whichever others are ticked.
+  const colors = trajectories.map((t) => COLORS[SHOWN.indexOf(t.optimizer) % COLORS.length]!);
+  const floor = fnMin(fn);
+  const diverged = lossRange(trajectories.map((t) => t.losses.map((v) => v - floor))).divergedAt;
   $('legend').innerHTML = trajectories
-    .map((t, i) => `<li><span style="background:${COLORS[i % COLORS.length]}"></span>${t.optimizer}: ${t.losses[t.losses.length - 1]!.toExponential(3)}</li>`)
+    .map((t, i) => {
+      const end = diverged[i]! >= 0 ? `diverged at step ${diverged[i]}` : t.losses[t.losses.length - 1]!.toExponential(3);
+      return `<li><span style="background:${colors[i]}"></span>${t.optimizer}: ${end}</li>`;
+    })
     .join('');
   const land = drawLandscape(contour, fn);
   let s = 0;
   const perFrame = Math.max(1, Math.ceil(steps / 120));
   const tick = () => {
     s = Math.min(steps, s + perFrame);
-    drawPaths(contour, fn, land, trajectories, s);
-    drawLosses(loss, trajectories, s);
+    drawPaths(contour, fn, land, trajectories, s, colors);
+    drawLosses(loss, trajectories, s, floor, colors);
     if (s < steps) frame = requestAnimationFrame(tick);
     else window.playground.done = true;
   };

@@ -17,7 +17,7 @@ import type { Optimizer } from '../src/optim/optimizer.js';
 import { RMSprop } from '../src/optim/rmsprop.js';
 import { SGD } from '../src/optim/sgd.js';
 import type { Parameter } from '../src/memory/parameter.js';
-import { isMain, parseCommonArgs } from './lib/args.js';
+import { type CommonArgs, isMain, runExample } from './lib/args.js';
 import { makeClassification, standardize } from './lib/make-classification.js';
 import { trainBinaryEpoch } from './lib/train-epoch.js';
 import { binaryMetrics } from './lib/metrics.js';
@@ -130,8 +130,7 @@ export async function runClassification(options: ClassificationOptions = {}): Pr
   };
 }
 
-async function main(): Promise<void> {
-  const args = parseCommonArgs();
+async function main(args: CommonArgs): Promise<void> {
   const epochs = args.epochs ?? (args.quick ? 5 : 30);
   const result = await runClassification({ seed: args.seed, epochs, backend: args.backend, verbose: !args.json });
   const path = writeOutput(
@@ -155,4 +154,4 @@ async function main(): Promise<void> {
   if (m.valAccuracy < 0.9) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) await main();
+if (isMain(import.meta.url)) await runExample('classification', [], main);

@@ -23,7 +23,7 @@ import type { Optimizer } from '../src/optim/optimizer.js';
 import { RMSprop } from '../src/optim/rmsprop.js';
 import { SGD } from '../src/optim/sgd.js';
 import type { Parameter } from '../src/memory/parameter.js';
-import { isMain, parseCommonArgs } from './lib/args.js';
+import { type CommonArgs, isMain, runExample } from './lib/args.js';
 import { type ExampleResult, printJson, writeOutput } from './lib/output.js';
 import { ProgressBar } from './lib/progress.js';
 import { lossChartSvg } from './lib/svg.js';
@@ -170,8 +170,7 @@ export async function runLinearRegression(options: LinearRegressionOptions = {})
   };
 }
 
-async function main(): Promise<void> {
-  const args = parseCommonArgs();
+async function main(args: CommonArgs): Promise<void> {
   const steps = args.epochs ?? (args.quick ? 300 : 1000);
   const result = await runLinearRegression({ seed: args.seed, steps, backend: args.backend, verbose: !args.json });
   const svg = lossChartSvg(
@@ -196,4 +195,4 @@ async function main(): Promise<void> {
   if (!m.matchLeastSquares) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) await main();
+if (isMain(import.meta.url)) await runExample('linear-regression', [], main);

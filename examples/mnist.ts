@@ -13,7 +13,7 @@ import { oneHot } from '../src/nn/loss.js';
 import { MLP } from '../src/nn/mlp.js';
 import { batches, gatherRows, Random } from '../src/nn/random.js';
 import { SGD } from '../src/optim/sgd.js';
-import { isMain, parseCommonArgs } from './lib/args.js';
+import { type CommonArgs, isMain, runExample } from './lib/args.js';
 import { accuracy } from './lib/metrics.js';
 import { CLASSES, loadMnist, PIXELS } from './lib/mnist-data.js';
 import { type ExampleResult, printJson, writeOutput } from './lib/output.js';
@@ -136,8 +136,7 @@ export async function runMnist(options: MnistOptions = {}): Promise<ExampleResul
   return { example: 'mnist', metrics, seconds: (performance.now() - started) / 1000, curves };
 }
 
-async function main(): Promise<void> {
-  const args = parseCommonArgs(['tfjs']);
+async function main(args: CommonArgs): Promise<void> {
   const quick = args.quick;
   const result = await runMnist({
     seed: args.seed,
@@ -179,4 +178,4 @@ async function main(): Promise<void> {
   if (m.testAccuracy < 0.95) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) await main();
+if (isMain(import.meta.url)) await runExample('mnist', ['tfjs'], main);

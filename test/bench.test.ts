@@ -4,16 +4,16 @@
  * on every backend, the harness and the report compute what they claim.
  */
 import { describe, expect, it } from 'vitest';
-import { benchData, MAIN_CASES, selectCases } from '../bench/cases.js';
-import { libraryCase } from '../bench/core.js';
-import { mixedSizes } from '../bench/extras.js';
-import { IDIOMATIC } from '../bench/idiomatic.js';
-import { measureInterleaved, median } from '../bench/measure.js';
-import type { BenchRecord, BenchResults } from '../bench/records.js';
+import { benchData, MAIN_CASES, selectCases } from '../src/cli/bench/cases.js';
+import { libraryCase } from '../src/cli/bench/core.js';
+import { mixedSizes } from '../src/cli/bench/extras.js';
+import { IDIOMATIC } from '../src/cli/bench/idiomatic.js';
+import { measureInterleaved, median } from '../src/cli/bench/measure.js';
+import type { BenchRecord, BenchResults } from '../src/cli/bench/records.js';
+import { buildRows, markdownReport, markdownTable, targets } from '../src/cli/bench/report.js';
+import { speedupSvg } from '../src/cli/bench/svg.js';
+import { loadTfjs } from '../src/cli/bench/tfjs.js';
 import { scalars } from '../src/wasm/kernel-table.js';
-import { buildRows, markdownReport, markdownTable, targets } from '../bench/report.js';
-import { speedupSvg } from '../bench/svg.js';
-import { loadTfjs } from '../bench/tfjs.js';
 import { createEngine } from '../src/engine.js';
 
 const close = (a: ArrayLike<number>, e: ArrayLike<number>, rtol: number, atol: number) => {
@@ -178,6 +178,11 @@ describe('report', () => {
     expect(markdownTable(rows).split('\n')).toHaveLength(4);
     const md = markdownReport(res, 'speedup.svg');
     expect(md).toContain('![speed-up');
+    expect(md).toContain('## Targets');
+    // A user's own run leaves the project's targets out unless asked (--targets).
+    const mine = markdownReport(res, 'speedup.svg', { targets: false });
+    expect(mine).not.toContain('## Targets');
+    expect(mine).not.toMatch(/goal|missed/i);
     expect(md).toContain('## Many tensors');
     const svg = speedupSvg(rows, 'test');
     expect(svg.startsWith('<svg')).toBe(true);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ClippingCase, runClippingConformance } from '../scripts/conformance/clipping.js';
+import { type ClippingCase, runClippingConformance } from '../src/cli/conformance/clipping.js';
 import type { Engine } from '../src/engine.js';
 import type { Parameter } from '../src/memory/parameter.js';
 import { clipGradNorm, clipGradsWithNorm, clipGradValue, gradNorm } from '../src/train/clip.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
-import { type OptimizerCase, runCase } from '../scripts/conformance/optimizers.js';
+import { type OptimizerCase, runCase } from '../src/cli/conformance/optimizers.js';
 import { BACKENDS, engines } from './helpers/lockstep.js';
 
 const fixture = JSON.parse(

@@ -1,9 +1,9 @@
 // The torch call parser of the scheduler conformance runner: positional and keyword arguments in
 // torch's order, Python lambdas and arithmetic, and the errors Python would raise.
 import { describe, expect, it } from 'vitest';
-import { buildScheduler } from '../scripts/conformance/schedulers.js';
+import { buildScheduler } from '../src/cli/conformance/schedulers.js';
 import type { LRScheduler } from '../src/schedule/index.js';
-import { parse, evaluate, BUILTINS } from '../scripts/conformance/pyexpr.js';
+import { parse, evaluate, BUILTINS } from '../src/cli/conformance/pyexpr.js';
 
 type Group = { lr: number; momentum?: number };
 

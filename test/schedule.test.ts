@@ -2,7 +2,7 @@
 // trips, ReduceLROnPlateau's bookkeeping, and bad input that must leave everything untouched.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildScheduler, runSchedulerCase, runSchedulerConformance, type SchedulerData } from '../scripts/conformance/schedulers.js';
+import { buildScheduler, runSchedulerCase, runSchedulerConformance, type SchedulerData } from '../src/cli/conformance/schedulers.js';
 import { createEngine } from '../src/engine.js';
 import { Adam, SGD } from '../src/index.js';
 import {

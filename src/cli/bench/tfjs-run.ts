@@ -4,7 +4,7 @@
  * the same conditions. WebAssembly code is not slowed by detached buffers, so the anchor is
  * unaffected by the tfjs-wasm backend's memory growth.
  */
-import { createEngine } from '../src/engine.js';
+import { createEngine } from '../../engine.js';
 import { type BenchCase, benchData } from './cases.js';
 import { libraryCase } from './core.js';
 import { measureInterleaved, type Schedule } from './measure.js';

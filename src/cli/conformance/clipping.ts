@@ -7,11 +7,11 @@
  *
  * Runs synchronously: the kernel binaries are compiled with `new WebAssembly.Module`.
  */
-import { type Backend, Engine } from '../../src/engine.js';
-import type { Parameter } from '../../src/memory/parameter.js';
-import { clipGradNorm, clipGradValue } from '../../src/train/clip.js';
-import { wasmKernels } from '../../src/wasm/kernels.js';
-import { wasmBytes } from '../../src/wasm/loader.js';
+import { type Backend, Engine } from '../../engine.js';
+import type { Parameter } from '../../memory/parameter.js';
+import { clipGradNorm, clipGradValue } from '../../train/clip.js';
+import { wasmKernels } from '../../wasm/kernels.js';
+import { wasmBytes } from '../../wasm/loader.js';
 
 export interface ClippingCase {
   name?: string;

@@ -5,9 +5,9 @@
  * - allocation: JS heap in use (after a full GC) before and after 10,000 steps of each optimizer.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
-import { createEngine, type Engine } from '../src/engine.js';
-import type { Parameter } from '../src/memory/parameter.js';
-import { OPTIMIZERS } from '../src/optim/registry.js';
+import { createEngine, type Engine } from '../../engine.js';
+import type { Parameter } from '../../memory/parameter.js';
+import { OPTIMIZERS } from '../../optim/registry.js';
 import { type BenchCase, benchData } from './cases.js';
 import { measureInterleaved, type Schedule } from './measure.js';
 import type { AllocationResult, ManyTensorResult } from './records.js';

@@ -3,8 +3,8 @@
  * layout in test/fixtures/README.md): every case on every backend; a case passes when every
  * element after every step is within |a − e| ≤ 1e-6 + 1e-5·|e| on all backends.
  */
-import { type Backend, createEngine, type Engine } from '../../src/engine.js';
-import { OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
+import { type Backend, createEngine, type Engine } from '../../engine.js';
+import { OPTIMIZERS, type OptimizerName } from '../../optim/registry.js';
 
 export interface OptimizerCase {
   name: string;

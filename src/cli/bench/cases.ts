@@ -3,7 +3,7 @@
  * resolved hyperparameters from the library optimizer so all sides do the same update), sizes,
  * and the two schedules (full and `--quick`).
  */
-import { OPTIMIZERS } from '../src/optim/registry.js';
+import { OPTIMIZERS } from '../../optim/registry.js';
 import type { Schedule } from './measure.js';
 
 export interface BenchCase {

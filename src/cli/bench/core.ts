@@ -6,9 +6,9 @@
  * loops run at their best speed; the process checks it and, at the very end, measures how much
  * one detached buffer would have slowed the JS baseline.
  */
-import { type Backend, createEngine, type Engine } from '../src/engine.js';
-import type { Optimizer } from '../src/optim/optimizer.js';
-import { OPTIMIZERS } from '../src/optim/registry.js';
+import { type Backend, createEngine, type Engine } from '../../engine.js';
+import type { Optimizer } from '../../optim/optimizer.js';
+import { OPTIMIZERS } from '../../optim/registry.js';
 import { type BenchCase, benchData } from './cases.js';
 import { IDIOMATIC } from './idiomatic.js';
 import { measureInterleaved, median, type Schedule, type Timed } from './measure.js';

@@ -24,10 +24,19 @@ if (!group || !configPath || !outPath) throw new TypeError('usage: worker.ts <gr
 const config = JSON.parse(readFileSync(configPath, 'utf8')) as WorkerConfig;
 const log = (line: string) => process.stdout.write(`  [${group}] ${line}\n`);
 
-let result: unknown;
-if (group === 'core') result = await runCore({ ...config, log });
-else if (group === 'tfjs-cpu') result = await runTfjs({ ...config, sizes: config.tfjsCpuSizes, backend: 'cpu', log });
-else if (group === 'tfjs-wasm') result = await runTfjs({ ...config, backend: 'wasm', log });
-else if (group === 'extras') result = await runExtras(config.cases, config.schedule);
-else throw new RangeError(`worker: unknown group "${group}"`);
-writeFileSync(outPath, JSON.stringify(result));
+async function measure(): Promise<unknown> {
+  if (group === 'core') return runCore({ ...config, log });
+  if (group === 'tfjs-cpu') return runTfjs({ ...config, sizes: config.tfjsCpuSizes, backend: 'cpu', log });
+  if (group === 'tfjs-wasm') return runTfjs({ ...config, backend: 'wasm', log });
+  if (group === 'extras') return runExtras(config.cases, config.schedule);
+  throw new RangeError(`worker: unknown group "${group}"`);
+}
+
+try {
+  writeFileSync(outPath, JSON.stringify(await measure()));
+} catch (e) {
+  // One line for the user (the parent reports the failed group); the stack on request.
+  process.stderr.write(`  [${group}] ${(e as Error)?.message ?? String(e)}\n`);
+  if (process.env.WASM_OPTIM_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+  process.exitCode = 1;
+}

@@ -6,8 +6,8 @@
  * `{ paramGroups: [{ lr: base_lr, momentum: 0.9 }] }`, and every lr is compared within
  * |a − e| ≤ 1e-9·max(|e|, 1e-12).
  */
-import * as S from '../../src/schedule/index.js';
-import type { SchedulableOptimizer, Scheduler } from '../../src/schedule/index.js';
+import * as S from '../../schedule/index.js';
+import type { SchedulableOptimizer, Scheduler } from '../../schedule/index.js';
 import { BUILTINS, type Callable, evaluate, parse, type Value } from './pyexpr.js';
 
 export interface SchedulerCase {

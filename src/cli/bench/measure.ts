@@ -1,12 +1,12 @@
+/// <reference types="node" />
 /**
- * Interleaved timing with tinybench. The machine is shared and noisy, so the variants of one
+ * Interleaved timing. The machine is shared and noisy, so the variants of one
  * case are not timed one after another for seconds each: they take turns, round after round, in
  * a rotating order, each for a short slice, and the result is the median of every batch sample
  * from every round. A warm-up pass per variant (discarded) lets V8 tier up both the JS loops and
  * the WebAssembly code first. Each sample is a batch of `reps` calls sized to about `batchMs`,
  * so timer overhead stays far below the time measured even at 1,024 parameters.
  */
-import { Bench } from 'tinybench';
 
 /** One way of doing one optimizer step over `n` parameters. */
 export interface Timed {
@@ -37,6 +37,23 @@ const cpuNow = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+
+const wallNow = (): number => performance.now();
+
+/**
+ * One slice of a round: batches of `reps` calls of `step`, back to back, for at least `ms` of
+ * the clock `now` and at least one batch; returns each batch's duration, ms.
+ */
+export function timeSlice(step: () => void, reps: number, ms: number, now: () => number): number[] {
+  const samples: number[] = [];
+  const start = now();
+  do {
+    const t0 = now();
+    for (let j = 0; j < reps; j++) step();
+    samples.push(now() - t0);
+  } while (now() - start < ms);
+  return samples;
+}
 
 export interface Timing {
   variant: string;
@@ -84,24 +101,13 @@ export function measureInterleaved(variants: readonly Timed[], n: number, s: Sch
   const all: number[][] = variants.map(() => []);
   const rounds: number[][] = variants.map(() => []);
   for (let r = 0; r < s.rounds; r++) {
-    const clock = s.clock === 'cpu' ? { now: cpuNow } : { timestampProvider: 'hrtimeNow' as const };
-    const bench = new Bench({ time: s.roundMs, iterations: 1, warmup: false, retainSamples: true, throws: true, ...clock });
+    const now = s.clock === 'cpu' ? cpuNow : wallNow;
     // Rotate the order each round, and reverse it every other round, so no variant always
     // follows the same neighbour (cache and frequency effects even out).
     const order = variants.map((_, i) => (i + r) % variants.length);
     if (r % 2 === 1) order.reverse();
     for (const i of order) {
-      const { step } = variants[i]!;
-      const k = reps[i]!;
-      bench.add(String(i), () => {
-        for (let j = 0; j < k; j++) step();
-      });
-    }
-    bench.runSync();
-    for (const task of bench.tasks) {
-      const i = Number(task.name);
-      const result = task.result as { latency?: { samples?: readonly number[] } };
-      const ns = (result.latency?.samples ?? []).map((ms) => (ms * 1e6) / (reps[i]! * n));
+      const ns = timeSlice(variants[i]!.step, reps[i]!, s.roundMs, now).map((ms) => (ms * 1e6) / (reps[i]! * n));
       all[i]!.push(...ns);
       rounds[i]!.push(median(ns));
     }

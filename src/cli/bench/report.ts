@@ -123,8 +123,11 @@ export function targets(rows: readonly Row[], res: BenchResults): Target[] {
   return out;
 }
 
-/** The whole markdown report. */
-export function markdownReport(res: BenchResults, svgName: string): string {
+/**
+ * The whole markdown report. `targets` (default true: the committed baseline report) adds the
+ * project's performance targets; a user's own run leaves them out unless asked (`--targets`).
+ */
+export function markdownReport(res: BenchResults, svgName: string, opts: { targets?: boolean } = {}): string {
   const rows = buildRows(res.records);
   const m = res.meta;
   const lines = [
@@ -142,13 +145,12 @@ export function markdownReport(res: BenchResults, svgName: string): string {
     '',
     markdownTable(rows),
     '',
-    '## Targets',
-    '',
-    '| target | goal | reached | |',
-    '| :-- | --: | --: | :-- |',
-    ...targets(rows, res).map((t) => `| ${t.what} | ${t.goal} | ${t.reached} | ${t.met === undefined ? '—' : t.met ? 'met' : 'missed'} |`),
-    '',
   ];
+  if (opts.targets ?? true) {
+    lines.push('## Targets', '', '| target | goal | reached | |', '| :-- | --: | --: | :-- |');
+    for (const t of targets(rows, res)) lines.push(`| ${t.what} | ${t.goal} | ${t.reached} | ${t.met === undefined ? '—' : t.met ? 'met' : 'missed'} |`);
+    lines.push('');
+  }
   if (res.manyTensors.length) {
     lines.push('## Many tensors', '', 'ns per parameter per `step()` (SIMD), 1,000 tensors of mixed sizes vs one flat tensor of the same total.', '');
     lines.push('| optimizer | tensors | params | flat | one `parameters()` call | one call per tensor | contiguous / flat | separate / flat |');
