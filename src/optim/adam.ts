@@ -16,28 +16,21 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 /** The kernels' scalars, filled before each call (adam_f32 and adam_amsgrad_f32 share them). */
 const ADAM = scalars('adam_f32');
 
-/** Options of {@link Adam} and {@link AdamW}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface AdamOptions {
-  /** Learning rate. Default 1e-3. */
-  lr?: number;
-  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: [number, number];
-  /** Added to the denominator for stability. Default 1e-8. */
-  eps?: number;
-  /** Weight decay λ (L2, or decoupled for AdamW). Default 0 (AdamW: 0.01). */
-  weightDecay?: number;
+/**
+ * Options of {@link Adam} and {@link AdamW}, as passed to its constructor: every field optional
+ * (`opt.paramGroups` holds them resolved). Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8,
+ * weightDecay 0 (AdamW: 0.01), amsgrad false, maximize false, decoupledWeightDecay false (AdamW: true).
+ */
+export interface AdamOptions extends DecoupledOptions {
   /** Use the running maximum of v (AMSGrad). Default false. */
   amsgrad?: boolean;
-  /** Maximize the objective instead of minimizing. Default false. */
-  maximize?: boolean;
-  /** Decay the weights directly (AdamW) instead of adding λ·p to the gradient. Default false (AdamW: true). */
-  decoupledWeightDecay?: boolean;
 }
 
 const ADAM_SCHEMA: Schema<Required<AdamOptions>> = {

@@ -20,28 +20,21 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
 const NADAM = scalars('nadam_f32');
 
-/** Options of {@link NAdam}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface NAdamOptions {
-  /** Learning rate. Default 2e-3. */
-  lr?: number;
-  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: [number, number];
-  /** Added to the denominator for stability. Default 1e-8. */
-  eps?: number;
-  /** Weight decay λ (L2, or decoupled when `decoupledWeightDecay`). Default 0. */
-  weightDecay?: number;
+/**
+ * Options of {@link NAdam}, as passed to its constructor: every field optional (`opt.paramGroups`
+ * holds them resolved). Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0,
+ * momentumDecay 4e-3, decoupledWeightDecay false, maximize false.
+ */
+export interface NAdamOptions extends DecoupledOptions {
   /** ψ in the momentum schedule μt = β1·(1 − ½·0.96^(t·ψ)). Default 4e-3. */
   momentumDecay?: number;
-  /** Decay the weights directly (NAdamW) instead of adding λ·p to the gradient. Default false. */
-  decoupledWeightDecay?: boolean;
-  /** Maximize the objective instead of minimizing. Default false. */
-  maximize?: boolean;
 }
 
 const SCHEMA: Schema<Required<NAdamOptions>> = {

@@ -20,27 +20,19 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const RECTIFIED = scalars('radam_f32');
 const UNRECTIFIED = scalars('radam_unrectified_f32');
 
-/** Options of {@link RAdam}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface RAdamOptions {
-  /** Learning rate. Default 1e-3. */
-  lr?: number;
-  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: [number, number];
-  /** Added to the denominator for stability. Default 1e-8. */
-  eps?: number;
-  /** Weight decay λ (L2, or decoupled when `decoupledWeightDecay`). Default 0. */
-  weightDecay?: number;
-  /** Decay the weights directly (RAdamW) instead of adding λ·p to the gradient. Default false. */
-  decoupledWeightDecay?: boolean;
-  /** Maximize the objective instead of minimizing. Default false. */
-  maximize?: boolean;
-}
+/**
+ * Options of {@link RAdam}, as passed to its constructor: every field optional (`opt.paramGroups`
+ * holds them resolved). Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0,
+ * decoupledWeightDecay false, maximize false.
+ */
+export interface RAdamOptions extends DecoupledOptions {}
 
 const SCHEMA: Schema<Required<RAdamOptions>> = {
   lr: nonNegative,
