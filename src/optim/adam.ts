@@ -16,9 +16,10 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { MOMENT_SCHEMA, momentDefaults } from './option-checks.js';
 import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { bool, type Schema } from '../validation/index.js';
 
 /** The kernels' scalars, filled before each call (adam_f32 and adam_amsgrad_f32 share them). */
 const ADAM = scalars('adam_f32');
@@ -33,25 +34,9 @@ export interface AdamOptions extends DecoupledOptions {
   amsgrad?: boolean;
 }
 
-const ADAM_SCHEMA: Schema<Required<AdamOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  weightDecay: nonNegative,
-  amsgrad: bool,
-  maximize: bool,
-  decoupledWeightDecay: bool,
-};
+const ADAM_SCHEMA: Schema<Required<AdamOptions>> = { ...MOMENT_SCHEMA, amsgrad: bool, maximize: bool, decoupledWeightDecay: bool };
 
-const ADAM_DEFAULTS: Required<AdamOptions> = {
-  lr: 1e-3,
-  betas: [0.9, 0.999],
-  eps: 1e-8,
-  weightDecay: 0,
-  amsgrad: false,
-  maximize: false,
-  decoupledWeightDecay: false,
-};
+const ADAM_DEFAULTS: Required<AdamOptions> = { ...momentDefaults(1e-3), amsgrad: false, maximize: false, decoupledWeightDecay: false };
 
 /**
  * Adam.

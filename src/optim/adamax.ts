@@ -15,9 +15,10 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { MOMENT_SCHEMA, momentDefaults } from './option-checks.js';
 import type { MomentOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { bool, type Schema } from '../validation/index.js';
 
 const ADAMAX = scalars('adamax_f32');
 
@@ -28,15 +29,9 @@ const ADAMAX = scalars('adamax_f32');
  */
 export interface AdamaxOptions extends MomentOptions {}
 
-const SCHEMA: Schema<Required<AdamaxOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  weightDecay: nonNegative,
-  maximize: bool,
-};
+const SCHEMA: Schema<Required<AdamaxOptions>> = { ...MOMENT_SCHEMA, maximize: bool };
 
-const DEFAULTS: Required<AdamaxOptions> = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
+const DEFAULTS: Required<AdamaxOptions> = { ...momentDefaults(2e-3), maximize: false };
 
 /**
  * Adamax. Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.

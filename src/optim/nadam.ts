@@ -20,9 +20,10 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { MOMENT_SCHEMA, momentDefaults } from './option-checks.js';
 import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
 const NADAM = scalars('nadam_f32');
@@ -37,25 +38,9 @@ export interface NAdamOptions extends DecoupledOptions {
   momentumDecay?: number;
 }
 
-const SCHEMA: Schema<Required<NAdamOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  weightDecay: nonNegative,
-  momentumDecay: nonNegative,
-  decoupledWeightDecay: bool,
-  maximize: bool,
-};
+const SCHEMA: Schema<Required<NAdamOptions>> = { ...MOMENT_SCHEMA, momentumDecay: nonNegative, decoupledWeightDecay: bool, maximize: bool };
 
-const DEFAULTS: Required<NAdamOptions> = {
-  lr: 2e-3,
-  betas: [0.9, 0.999],
-  eps: 1e-8,
-  weightDecay: 0,
-  momentumDecay: 4e-3,
-  decoupledWeightDecay: false,
-  maximize: false,
-};
+const DEFAULTS: Required<NAdamOptions> = { ...momentDefaults(2e-3), momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false };
 
 /**
  * NAdam.

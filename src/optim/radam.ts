@@ -20,9 +20,10 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { MOMENT_SCHEMA, momentDefaults } from './option-checks.js';
 import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { bool, type Schema } from '../validation/index.js';
 
 const RECTIFIED = scalars('radam_f32');
 const UNRECTIFIED = scalars('radam_unrectified_f32');
@@ -34,23 +35,9 @@ const UNRECTIFIED = scalars('radam_unrectified_f32');
  */
 export interface RAdamOptions extends DecoupledOptions {}
 
-const SCHEMA: Schema<Required<RAdamOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  weightDecay: nonNegative,
-  decoupledWeightDecay: bool,
-  maximize: bool,
-};
+const SCHEMA: Schema<Required<RAdamOptions>> = { ...MOMENT_SCHEMA, decoupledWeightDecay: bool, maximize: bool };
 
-const DEFAULTS: Required<RAdamOptions> = {
-  lr: 1e-3,
-  betas: [0.9, 0.999],
-  eps: 1e-8,
-  weightDecay: 0,
-  decoupledWeightDecay: false,
-  maximize: false,
-};
+const DEFAULTS: Required<RAdamOptions> = { ...momentDefaults(1e-3), decoupledWeightDecay: false, maximize: false };
 
 /**
  * The step factor of RAdam at step `t`: `rectified` tells whether ρt > 5, `scale` is the
