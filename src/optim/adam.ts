@@ -16,7 +16,7 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
-import { MOMENT_SCHEMA, momentDefaults } from './option-checks.js';
+import { MOMENT_SCHEMA, momentDefaults, setMomentScalars } from './option-checks.js';
 import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, type Schema } from '../validation/index.js';
@@ -73,16 +73,11 @@ export class Adam extends Optimizer<Required<AdamOptions>> {
   }
 
   protected stepRun(o: Required<AdamOptions>, run: Run, k: Kernels): void {
-    const { lr, eps, weightDecay: wd } = o;
+    const { lr, eps } = o;
     const [b1, b2] = o.betas;
     const t = run.step;
     const s = ADAM;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.l2 = o.decoupledWeightDecay ? 0 : wd;
-    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b2 = b2;
-    s.oneMinusB2 = 1 - b2;
+    setMomentScalars(s, o);
     s.negStep = -lr / (1 - b1 ** t);
     s.invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
     s.eps = eps;

@@ -20,7 +20,7 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
-import { MOMENT_SCHEMA, momentDefaults } from './option-checks.js';
+import { MOMENT_SCHEMA, momentDefaults, setMomentScalars } from './option-checks.js';
 import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
@@ -82,7 +82,7 @@ export class NAdam extends Optimizer<Required<NAdamOptions>> {
   }
 
   protected stepRun(o: Required<NAdamOptions>, run: Run, k: Kernels): void {
-    const { lr, eps, weightDecay: wd, momentumDecay: psi } = o;
+    const { lr, eps, momentumDecay: psi } = o;
     const [b1, b2] = o.betas;
     const t = run.step;
     const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi));
@@ -91,12 +91,7 @@ export class NAdam extends Optimizer<Required<NAdamOptions>> {
     const mp = f(run.scalars.mu_product! * f(mu));
     run.scalars.mu_product = mp;
     const s = NADAM;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.l2 = o.decoupledWeightDecay ? 0 : wd;
-    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b2 = b2;
-    s.oneMinusB2 = 1 - b2;
+    setMomentScalars(s, o);
     s.invBc2 = 1 / (1 - b2 ** t);
     s.eps = eps;
     s.gradCoef = (-lr * (1 - mu)) / (1 - mp);

@@ -1,10 +1,12 @@
 /**
- * The checks and defaults of the fields of {@link MomentOptions} (options.ts), in the order the
- * optimizers list them (the order of `known: …` in an unknown-option error), spread first into
- * each optimizer's schema and defaults. Not re-exported: the package exports only the types.
+ * What the optimizers with {@link MomentOptions} (options.ts) share at run time: the checks and
+ * defaults of lr, betas, eps and weightDecay, in the order they list them (the order of
+ * `known: …` in an unknown-option error), spread first into each one's schema and defaults; and,
+ * for Adam, NAdam and RAdam, the kernel scalars of the moment updates. Not re-exported: the
+ * package exports only the types.
  */
 import { betas, nonNegative } from '../validation/index.js';
-import type { MomentOptions } from './options.js';
+import type { DecoupledOptions, MomentOptions } from './options.js';
 
 type MomentFields = Required<Pick<MomentOptions, 'lr' | 'betas' | 'eps' | 'weightDecay'>>;
 
@@ -14,4 +16,26 @@ export const MOMENT_SCHEMA = { lr: nonNegative, betas, eps: nonNegative, weightD
 /** The defaults of lr (the optimizer's), betas [0.9, 0.999], eps 1e-8 and weightDecay 0: a fresh object each call. */
 export function momentDefaults(lr: number): MomentFields {
   return { lr, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 };
+}
+
+/** The kernel scalars of the moment updates that Adam, NAdam and RAdam share (assembly/moments.ts and the lines before it). */
+export interface MomentScalars {
+  gradSign: number;
+  l2: number;
+  decay: number;
+  oneMinusB1: number;
+  b2: number;
+  oneMinusB2: number;
+}
+
+/** Fills `s` from resolved options: the gradient's sign, L2 or decoupled decay, 1 − β1, β2 and 1 − β2. */
+export function setMomentScalars(s: MomentScalars, o: Required<DecoupledOptions>): void {
+  const { lr, weightDecay: wd } = o;
+  const [b1, b2] = o.betas;
+  s.gradSign = o.maximize ? -1 : 1;
+  s.l2 = o.decoupledWeightDecay ? 0 : wd;
+  s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
+  s.oneMinusB1 = 1 - b1;
+  s.b2 = b2;
+  s.oneMinusB2 = 1 - b2;
 }

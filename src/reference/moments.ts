@@ -4,7 +4,8 @@
  * ```
  * p ← p·decay    g ← gradSign·g + l2·p    m ← lerp(m, g, 1 − β1)    v ← β2·v + (1 − β2)·g·g
  * ```
- * m and v are stored back; p, g, m and v stay in the fields for the caller's update of p.
+ * m and v are stored back; p, g, m and v stay in the fields for the caller's update of p, which
+ * it stores with setParam.
  * Not re-exported from index.ts: the kernel table takes only kernels.
  */
 import type { Heap } from '../memory/heap.js';
@@ -38,6 +39,11 @@ export class AdamMoments {
     this.V = expAvgSq >> 2;
     this.small = lerpIsSmall(w1);
     this.c = lerpCoefficient(w1, this.small);
+  }
+
+  /** Stores the new value of parameter i. */
+  setParam(i: number, value: number): void {
+    this.a[this.P + i] = value;
   }
 
   /** Runs the prologue on element i. */

@@ -10,13 +10,11 @@ function nadam(
   gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, invBc2: number, eps: number,
   c1: number, c2: number,
 ): void {
-  const a = h.f32;
-  const P = param >> 2;
   const e = new AdamMoments(h, param, grad, expAvg, expAvgSq, gs, wd, decay, w1, b2, omb2);
   for (let i = 0; i < n; i++) {
     e.at(i);
     const d = f(f(Math.sqrt(f(e.v * invBc2))) + eps);
-    a[P + i] = f(e.p + f(f(f(c1 * e.g) + f(c2 * e.m)) / d));
+    e.setParam(i, f(e.p + f(f(f(c1 * e.g) + f(c2 * e.m)) / d)));
   }
 }
 

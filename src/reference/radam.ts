@@ -9,13 +9,11 @@ function radam(
   h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
   gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, eps: number, rect: boolean,
 ): void {
-  const a = h.f32;
-  const P = param >> 2;
   const e = new AdamMoments(h, param, grad, expAvg, expAvgSq, gs, wd, decay, w1, b2, omb2);
   for (let i = 0; i < n; i++) {
     e.at(i);
     const { p, m } = e;
-    a[P + i] = rect ? f(p + f(f(negStep * m) / f(f(Math.sqrt(e.v)) + eps))) : f(p + f(negStep * m));
+    e.setParam(i, rect ? f(p + f(f(negStep * m) / f(f(Math.sqrt(e.v)) + eps))) : f(p + f(negStep * m)));
   }
 }
 
