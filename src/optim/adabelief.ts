@@ -18,6 +18,7 @@
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
 import type { Registration } from './registration.js';
+import { setDecayRateScalars } from './option-checks.js';
 import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
@@ -70,11 +71,7 @@ export class AdaBelief extends Optimizer<Required<AdaBeliefOptions>> {
     const bc1 = optaxBiasCorrection(b1, run.step);
     const bc2 = optaxBiasCorrection(b2, run.step);
     const s = BELIEF;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b1 = b1;
-    s.oneMinusB2 = 1 - b2;
-    s.b2 = b2;
+    setDecayRateScalars(s, o);
     s.epsRoot = o.epsRoot;
     s.negStep = f(-o.lr) / bc1;
     s.invBc2Sqrt = 1 / Math.sqrt(bc2);

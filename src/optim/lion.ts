@@ -17,6 +17,7 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { setDecayRateScalars } from './option-checks.js';
 import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
@@ -64,13 +65,8 @@ export class Lion extends Optimizer<Required<LionOptions>> {
   }
 
   protected stepRun(o: Required<LionOptions>, run: Run, k: Kernels): void {
-    const [b1, b2] = o.betas;
     const s = LION;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b1 = b1;
-    s.oneMinusB2 = 1 - b2;
-    s.b2 = b2;
+    setDecayRateScalars(s, o);
     s.weightDecay = o.weightDecay;
     s.negLr = -o.lr;
     k.lion_f32(run.offset, run.gradOffset, run.buffers.exp_avg!, run.n, s);

@@ -1,9 +1,9 @@
 /**
- * What the optimizers with {@link MomentOptions} (options.ts) share at run time: the checks and
+ * What the optimizers share at run time beyond their option types (options.ts): the checks and
  * defaults of lr, betas, eps and weightDecay, in the order they list them (the order of
- * `known: …` in an unknown-option error), spread first into each one's schema and defaults; and,
- * for Adam, NAdam and RAdam, the kernel scalars of the moment updates. Not re-exported: the
- * package exports only the types.
+ * `known: …` in an unknown-option error), spread first into each one's schema and defaults; and
+ * the kernel scalars that Adam, NAdam and RAdam, and Lion and AdaBelief, fill alike.
+ * Not re-exported: the package exports only the types.
  */
 import { betas, nonNegative } from '../validation/index.js';
 import type { DecoupledOptions, MomentOptions } from './options.js';
@@ -38,4 +38,23 @@ export function setMomentScalars(s: MomentScalars, o: Required<DecoupledOptions>
   s.oneMinusB1 = 1 - b1;
   s.b2 = b2;
   s.oneMinusB2 = 1 - b2;
+}
+
+/** The kernel scalars of the optax-style decay rates that Lion and AdaBelief share. */
+export interface DecayRateScalars {
+  gradSign: number;
+  oneMinusB1: number;
+  b1: number;
+  oneMinusB2: number;
+  b2: number;
+}
+
+/** Fills `s` from resolved options: the gradient's sign, 1 − β1, β1, 1 − β2 and β2. */
+export function setDecayRateScalars(s: DecayRateScalars, o: { readonly maximize: boolean; readonly betas: readonly [number, number] }): void {
+  const [b1, b2] = o.betas;
+  s.gradSign = o.maximize ? -1 : 1;
+  s.oneMinusB1 = 1 - b1;
+  s.b1 = b1;
+  s.oneMinusB2 = 1 - b2;
+  s.b2 = b2;
 }
