@@ -16,7 +16,7 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
-import { MOMENT_SCHEMA, momentDefaults, setMomentScalars } from './option-checks.js';
+import { MOMENT_SCHEMA, momentDefaults, setMomentScalars } from './option-fields.js';
 import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, type Schema } from '../validation/index.js';

@@ -15,7 +15,7 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
-import { MOMENT_SCHEMA, momentDefaults } from './option-checks.js';
+import { MOMENT_SCHEMA, momentDefaults } from './option-fields.js';
 import type { MomentOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, type Schema } from '../validation/index.js';

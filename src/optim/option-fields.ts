@@ -2,7 +2,7 @@
  * What the optimizers share at run time beyond their option types (options.ts): the checks and
  * defaults of lr, betas, eps and weightDecay, in the order they list them (the order of
  * `known: …` in an unknown-option error), spread first into each one's schema and defaults; and
- * the kernel scalars that Adam, NAdam and RAdam, and Lion and AdaBelief, fill alike.
+ * the kernel scalars that Adam, NAdam and RAdam, Lion and AdaBelief, and Adadelta and RMSprop fill alike.
  * Not re-exported: the package exports only the types.
  */
 import { betas, nonNegative } from '../validation/index.js';
@@ -57,4 +57,23 @@ export function setDecayRateScalars(s: DecayRateScalars, o: { readonly maximize:
   s.b1 = b1;
   s.oneMinusB2 = 1 - b2;
   s.b2 = b2;
+}
+
+/** The kernel scalars that Adadelta and RMSprop fill alike around their decay rate. */
+export interface PlainScalars {
+  gradSign: number;
+  l2: number;
+  negLr: number;
+  eps: number;
+}
+
+/** Fills `s` from resolved options: the gradient's sign, the L2 weight decay, −lr and eps. */
+export function setPlainScalars(
+  s: PlainScalars,
+  o: { readonly maximize: boolean; readonly weightDecay: number; readonly lr: number; readonly eps: number },
+): void {
+  s.gradSign = o.maximize ? -1 : 1;
+  s.l2 = o.weightDecay;
+  s.negLr = -o.lr;
+  s.eps = o.eps;
 }
