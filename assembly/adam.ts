@@ -11,7 +11,8 @@
 // The lerp form is chosen once per call (lerp.ts), so each loop stays branch-free; both forms
 // are compiled from one body.
 
-import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
+import { lerpCoefficient, lerpIsSmall } from './lerp';
+import { firstMomentOne, firstMomentVec, secondMomentOne, secondMomentVec } from './moments';
 
 // @ts-ignore: decorator
 @inline function adamOne(
@@ -20,10 +21,8 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 ): void {
   const p = load<f32>(pp) * decay;
   const g = load<f32>(gp) * gs + wd * p;
-  const m = lerpOne(load<f32>(mp), g, c, small);
-  const v = load<f32>(vp) * b2 + omb2 * g * g;
-  store<f32>(mp, m);
-  store<f32>(vp, v);
+  const m = firstMomentOne(mp, g, c, small);
+  const v = secondMomentOne(vp, g, b2, omb2);
   let d = v;
   if (ams) {
     d = Mathf.max(load<f32>(xp), v);
@@ -40,10 +39,8 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 ): void {
   const p = f32x4.mul(v128.load(param + o), vdecay);
   const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
-  const m = lerpVec(v128.load(expAvg + o), g, vc, small);
-  const v = f32x4.add(f32x4.mul(v128.load(expAvgSq + o), vb2), f32x4.mul(f32x4.mul(vomb2, g), g));
-  v128.store(expAvg + o, m);
-  v128.store(expAvgSq + o, v);
+  const m = firstMomentVec(expAvg + o, g, vc, small);
+  const v = secondMomentVec(expAvgSq + o, g, vb2, vomb2);
   let d = v;
   if (ams) {
     d = f32x4.max(v128.load(maxExpAvgSq + o), v);

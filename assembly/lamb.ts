@@ -39,6 +39,24 @@
   return lambU(m, v, load<f32>(pp), invBc1, invBc2, epsRoot, eps, wd);
 }
 
+// The scalar tail of both moment loops, from element i: adds each u² and p² (in float64) to the
+// sums su and sp, then stores them at out and out + 8.
+// @ts-ignore: decorator
+@inline function lambMomentsTail(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, out: usize, i: i32, n: i32, su: f64, sp: f64,
+  gs: f32, w1: f32, b1: f32, w2: f32, b2: f32, invBc1: f32, invBc2: f32, epsRoot: f32, eps: f32, wd: f32,
+): void {
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const u = lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
+    const p = load<f32>(param + o);
+    su += <f64>(u * u);
+    sp += <f64>(p * p);
+  }
+  store<f64>(out, su);
+  store<f64>(out, sp, 8);
+}
+
 export function lamb_moments_f32(
   param: usize, grad: usize, expAvg: usize, expAvgSq: usize, out: usize, n: i32, params: usize,
 ): void {
@@ -77,15 +95,7 @@ export function lamb_moments_f32(
     su = f64x2.extract_lane(us, 0) + f64x2.extract_lane(us, 1);
     sp = f64x2.extract_lane(ps, 0) + f64x2.extract_lane(ps, 1);
   }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const u = lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
-    const p = load<f32>(param + o);
-    su += <f64>(u * u);
-    sp += <f64>(p * p);
-  }
-  store<f64>(out, su);
-  store<f64>(out, sp, 8);
+  lambMomentsTail(param, grad, expAvg, expAvgSq, out, i, n, su, sp, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
 }
 
 // @ts-ignore: decorator
@@ -115,16 +125,8 @@ export function lamb_moments_f32(
     u3 += <f64>(u * u);
     p3 += <f64>(p * p);
   }
-  let su = (u0 + u2) + (u1 + u3), sp = (p0 + p2) + (p1 + p3);
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const u = lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
-    const p = load<f32>(param + o);
-    su += <f64>(u * u);
-    sp += <f64>(p * p);
-  }
-  store<f64>(out, su);
-  store<f64>(out, sp, 8);
+  const su = (u0 + u2) + (u1 + u3), sp = (p0 + p2) + (p1 + p3);
+  lambMomentsTail(param, grad, expAvg, expAvgSq, out, i, n, su, sp, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
 }
 
 // @ts-ignore: decorator

@@ -18,7 +18,8 @@
 // sqrt/div chains overlap); four gained nothing more.
 
 // @ts-ignore: decorator
-import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
+import { lerpCoefficient, lerpIsSmall } from './lerp';
+import { firstMomentOne, firstMomentVec, secondMomentOne, secondMomentVec } from './moments';
 
 @inline function nadamOne(
   pp: usize, gp: usize, mp: usize, vp: usize,
@@ -26,11 +27,8 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 ): void {
   const p = load<f32>(pp) * decay;
   const g = load<f32>(gp) * gs + wd * p;
-  const m0 = load<f32>(mp);
-  const m = lerpOne(m0, g, c, small);
-  const v = load<f32>(vp) * b2 + omb2 * g * g;
-  store<f32>(mp, m);
-  store<f32>(vp, v);
+  const m = firstMomentOne(mp, g, c, small);
+  const v = secondMomentOne(vp, g, b2, omb2);
   const d = Mathf.sqrt(v * invBc2) + eps;
   store<f32>(pp, p + (c1 * g + c2 * m) / d);
 }
@@ -43,11 +41,8 @@ import { lerpCoefficient, lerpIsSmall, lerpOne, lerpVec } from './lerp';
 ): void {
   const p = f32x4.mul(v128.load(param + o), vdecay);
   const g = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
-  const m0 = v128.load(expAvg + o);
-  const m = lerpVec(m0, g, vc, small);
-  const v = f32x4.add(f32x4.mul(v128.load(expAvgSq + o), vb2), f32x4.mul(f32x4.mul(vomb2, g), g));
-  v128.store(expAvg + o, m);
-  v128.store(expAvgSq + o, v);
+  const m = firstMomentVec(expAvg + o, g, vc, small);
+  const v = secondMomentVec(expAvgSq + o, g, vb2, vomb2);
   const d = f32x4.add(f32x4.sqrt(f32x4.mul(v, vinv)), veps);
   v128.store(param + o, f32x4.add(p, f32x4.div(f32x4.add(f32x4.mul(vc1, g), f32x4.mul(vc2, m)), d)));
 }

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Adam, createEngine, type Engine, type Parameter, SGD } from '../src/index.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
-import { firstBitDifference, memoryWords } from './helpers/lockstep.js';
+import { expectRefusal, memoryWords } from './helpers/lockstep.js';
 
 type ErrorClass = typeof TypeError | typeof RangeError;
 
@@ -25,10 +25,11 @@ beforeEach(async () => {
   sgd.step();
 });
 
+/** The engine's memory above its first 256 bytes, as float32 words. */
+const heapWords = () => memoryWords(engine, 256, engine.memory.buffer.byteLength);
+
 function snapshot(opts: Array<Optimizer<object>>) {
-  const end = engine.memory.buffer.byteLength;
   return {
-    memory: memoryWords(engine, 256, end),
     groups: JSON.stringify(opts.map((o) => o.paramGroups.map(({ params, ...rest }) => [params.length, rest]))),
     states: opts.map((o) => o.stateDict()),
   };
@@ -38,18 +39,10 @@ function snapshot(opts: Array<Optimizer<object>>) {
 function rejects(fn: () => unknown, cls: ErrorClass, pattern: RegExp): void {
   const opts = ([adam, sgd] as Array<Optimizer<object>>).filter((o) => !o.disposed);
   const before = snapshot(opts);
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, 'expected an error').toBeInstanceOf(cls);
-  expect((thrown as Error).message).toMatch(pattern);
+  expectRefusal(fn, cls, pattern, heapWords);
   const live = opts.filter((o) => !o.disposed);
-  const after = snapshot(live);
-  expect(firstBitDifference(before.memory, after.memory), 'memory changed').toBe(-1);
   if (live.length === opts.length) {
+    const after = snapshot(live);
     expect(after.groups).toBe(before.groups);
     expect(after.states).toEqual(before.states);
   }
@@ -119,16 +112,8 @@ describe('step() with hyperparameters edited into bad values', () => {
   ] as Array<[string, () => void, ErrorClass, RegExp]>)('%s: no group is updated', (_n, edit, cls, pattern) => {
     const before = snapshot([adam, sgd]);
     edit();
-    let thrown: unknown;
-    try {
-      adam.step();
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(cls);
-    expect((thrown as Error).message).toMatch(pattern);
+    expectRefusal(() => adam.step(), cls, pattern, heapWords);
     const after = snapshot([adam, sgd]);
-    expect(firstBitDifference(before.memory, after.memory)).toBe(-1);
     expect(after.states.map((s) => s.state)).toEqual(before.states.map((s) => s.state));
   });
 

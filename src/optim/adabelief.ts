@@ -18,24 +18,25 @@
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
 import type { Registration } from './registration.js';
+import { setDecayRateScalars } from './option-fields.js';
+import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
 const BELIEF = scalars('adabelief_f32');
 
-/** Options of {@link AdaBelief}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface AdaBeliefOptions {
-  /** Learning rate. Default 1e-3. */
-  lr?: number;
+/**
+ * Options of {@link AdaBelief}, as passed to its constructor: every field optional, defaults as
+ * noted (`opt.paramGroups` holds them resolved). Defaults of the common fields: lr 1e-3, maximize false.
+ */
+export interface AdaBeliefOptions extends CommonOptions {
   /** Decay rates [β1, β2] of m and s, each in [0, 1). Default [0.9, 0.999]. */
   betas?: [number, number];
   /** Added to the denominator outside the square root. Default 1e-16, as optax. */
   eps?: number;
   /** Added to s at every step (inside the square root). Default 1e-16, as optax. */
   epsRoot?: number;
-  /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
-  maximize?: boolean;
 }
 
 const SCHEMA: Schema<Required<AdaBeliefOptions>> = { lr: nonNegative, betas, eps: nonNegative, epsRoot: nonNegative, maximize: bool };
@@ -70,11 +71,7 @@ export class AdaBelief extends Optimizer<Required<AdaBeliefOptions>> {
     const bc1 = optaxBiasCorrection(b1, run.step);
     const bc2 = optaxBiasCorrection(b2, run.step);
     const s = BELIEF;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b1 = b1;
-    s.oneMinusB2 = 1 - b2;
-    s.b2 = b2;
+    setDecayRateScalars(s, o);
     s.epsRoot = o.epsRoot;
     s.negStep = f(-o.lr) / bc1;
     s.invBc2Sqrt = 1 / Math.sqrt(bc2);

@@ -14,6 +14,7 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { setPlainScalars } from './option-fields.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema, unitClosed } from '../validation/index.js';
 
@@ -69,12 +70,9 @@ export class Adadelta extends Optimizer<Required<AdadeltaOptions>> {
 
   protected stepRun(o: Required<AdadeltaOptions>, run: Run, k: Kernels): void {
     const s = ADADELTA;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.l2 = o.weightDecay;
+    setPlainScalars(s, o);
     s.rho = o.rho;
     s.oneMinusRho = 1 - o.rho;
-    s.negLr = -o.lr;
-    s.eps = o.eps;
     const { square_avg: v, acc_delta: u } = run.buffers as Record<string, number>;
     k.adadelta_f32(run.offset, run.gradOffset, v!, u!, run.n, s);
   }

@@ -16,49 +16,27 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { MOMENT_SCHEMA, momentDefaults, setMomentScalars } from './option-fields.js';
+import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { bool, type Schema } from '../validation/index.js';
 
 /** The kernels' scalars, filled before each call (adam_f32 and adam_amsgrad_f32 share them). */
 const ADAM = scalars('adam_f32');
 
-/** Options of {@link Adam} and {@link AdamW}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface AdamOptions {
-  /** Learning rate. Default 1e-3. */
-  lr?: number;
-  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: [number, number];
-  /** Added to the denominator for stability. Default 1e-8. */
-  eps?: number;
-  /** Weight decay λ (L2, or decoupled for AdamW). Default 0 (AdamW: 0.01). */
-  weightDecay?: number;
+/**
+ * Options of {@link Adam} and {@link AdamW}, as passed to its constructor: every field optional
+ * (`opt.paramGroups` holds them resolved). Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8,
+ * weightDecay 0 (AdamW: 0.01), amsgrad false, maximize false, decoupledWeightDecay false (AdamW: true).
+ */
+export interface AdamOptions extends DecoupledOptions {
   /** Use the running maximum of v (AMSGrad). Default false. */
   amsgrad?: boolean;
-  /** Maximize the objective instead of minimizing. Default false. */
-  maximize?: boolean;
-  /** Decay the weights directly (AdamW) instead of adding λ·p to the gradient. Default false (AdamW: true). */
-  decoupledWeightDecay?: boolean;
 }
 
-const ADAM_SCHEMA: Schema<Required<AdamOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  weightDecay: nonNegative,
-  amsgrad: bool,
-  maximize: bool,
-  decoupledWeightDecay: bool,
-};
+const ADAM_SCHEMA: Schema<Required<AdamOptions>> = { ...MOMENT_SCHEMA, amsgrad: bool, maximize: bool, decoupledWeightDecay: bool };
 
-const ADAM_DEFAULTS: Required<AdamOptions> = {
-  lr: 1e-3,
-  betas: [0.9, 0.999],
-  eps: 1e-8,
-  weightDecay: 0,
-  amsgrad: false,
-  maximize: false,
-  decoupledWeightDecay: false,
-};
+const ADAM_DEFAULTS: Required<AdamOptions> = { ...momentDefaults(1e-3), amsgrad: false, maximize: false, decoupledWeightDecay: false };
 
 /**
  * Adam.
@@ -99,16 +77,11 @@ export class Adam extends Optimizer<Required<AdamOptions>> {
   }
 
   protected stepRun(o: Required<AdamOptions>, run: Run, k: Kernels): void {
-    const { lr, eps, weightDecay: wd } = o;
+    const { lr, eps } = o;
     const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const t = run.step;
     const s = ADAM;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.l2 = o.decoupledWeightDecay ? 0 : wd;
-    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b2 = b2;
-    s.oneMinusB2 = 1 - b2;
+    setMomentScalars(s, o);
     s.negStep = -lr / (1 - b1 ** t);
     s.invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
     s.eps = eps;

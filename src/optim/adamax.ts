@@ -15,34 +15,23 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { MOMENT_SCHEMA, momentDefaults } from './option-fields.js';
+import type { MomentOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { bool, type Schema } from '../validation/index.js';
 
 const ADAMAX = scalars('adamax_f32');
 
-/** Options of {@link Adamax}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface AdamaxOptions {
-  /** Learning rate. Default 2e-3. */
-  lr?: number;
-  /** Decay rates [β1, β2] of the first moment and of the infinity norm, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: [number, number];
-  /** Added to |g| for stability. Default 1e-8. */
-  eps?: number;
-  /** Weight decay λ (L2 penalty added to the gradient). Default 0. */
-  weightDecay?: number;
-  /** Maximize the objective instead of minimizing. Default false. */
-  maximize?: boolean;
-}
+/**
+ * Options of {@link Adamax}, as passed to its constructor: every field optional (`opt.paramGroups`
+ * holds them resolved). β2 decays the infinity norm u, eps is added to |g|, weight decay is the L2
+ * penalty. Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0, maximize false.
+ */
+export interface AdamaxOptions extends MomentOptions {}
 
-const SCHEMA: Schema<Required<AdamaxOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  weightDecay: nonNegative,
-  maximize: bool,
-};
+const SCHEMA: Schema<Required<AdamaxOptions>> = { ...MOMENT_SCHEMA, maximize: bool };
 
-const DEFAULTS: Required<AdamaxOptions> = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
+const DEFAULTS: Required<AdamaxOptions> = { ...momentDefaults(2e-3), maximize: false };
 
 /**
  * Adamax. Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.

@@ -1,5 +1,6 @@
-// Every optimizer: one line per optimizer file. The registry and the package exports derive from
-// this list (each optimizer class carries its own static `registration`).
+// Every optimizer: one line per optimizer file, then the option fields they share. The registry
+// and the package exports derive from this list (each optimizer class carries its own static
+// `registration`).
 export * from './adam.js';
 export * from './sgd.js';
 export * from './lion.js';
@@ -12,3 +13,4 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './options.js';

@@ -20,6 +20,7 @@ import { SCRATCH_OFFSET } from '../engine.js';
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
 import type { Registration } from './registration.js';
+import type { MomentOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -27,20 +28,16 @@ const f = Math.fround;
 const MOMENTS = scalars('lamb_moments_f32');
 const APPLY = scalars('lamb_apply_f32');
 
-/** Options of {@link Lamb}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface LambOptions {
-  /** Learning rate. Default 1e-3. */
-  lr?: number;
-  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: [number, number];
-  /** Added to the denominator outside the square root. Default 1e-6, as optax. */
-  eps?: number;
+/**
+ * Options of {@link Lamb}, as passed to its constructor: every field optional, defaults as noted
+ * (`opt.paramGroups` holds them resolved). eps is added outside the square root. Defaults of the
+ * common fields: lr 1e-3, betas [0.9, 0.999], eps 1e-6 (as optax), maximize false.
+ */
+export interface LambOptions extends MomentOptions {
   /** Added to the bias-corrected v inside the square root. Default 0. */
   epsRoot?: number;
   /** Decoupled weight decay λ (added to the Adam direction before the trust ratio). Default 0. */
   weightDecay?: number;
-  /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
-  maximize?: boolean;
 }
 
 const SCHEMA: Schema<Required<LambOptions>> = {

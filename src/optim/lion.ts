@@ -17,21 +17,22 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { setDecayRateScalars } from './option-fields.js';
+import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
 const LION = scalars('lion_f32');
 
-/** Options of {@link Lion}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface LionOptions {
-  /** Learning rate. Default 1e-4. */
-  lr?: number;
+/**
+ * Options of {@link Lion}, as passed to its constructor: every field optional, defaults as noted
+ * (`opt.paramGroups` holds them resolved). Defaults of the common fields: lr 1e-4, maximize false.
+ */
+export interface LionOptions extends CommonOptions {
   /** `[β1, β2]`: β1 interpolates the update direction, β2 decays the momentum; each in [0, 1). Default [0.9, 0.99]. */
   betas?: [number, number];
   /** Decoupled weight decay λ (added to the signed update, then scaled by lr). Default 1e-3, as optax. */
   weightDecay?: number;
-  /** Maximize the objective instead of minimizing (the gradient is negated first). Default false. */
-  maximize?: boolean;
 }
 
 const SCHEMA: Schema<Required<LionOptions>> = { lr: nonNegative, betas, weightDecay: nonNegative, maximize: bool };
@@ -64,13 +65,8 @@ export class Lion extends Optimizer<Required<LionOptions>> {
   }
 
   protected stepRun(o: Required<LionOptions>, run: Run, k: Kernels): void {
-    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const s = LION;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b1 = b1;
-    s.oneMinusB2 = 1 - b2;
-    s.b2 = b2;
+    setDecayRateScalars(s, o);
     s.weightDecay = o.weightDecay;
     s.negLr = -o.lr;
     k.lion_f32(run.offset, run.gradOffset, run.buffers.exp_avg!, run.n, s);

@@ -20,49 +20,27 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { MOMENT_SCHEMA, momentDefaults, setMomentScalars } from './option-fields.js';
+import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
 const NADAM = scalars('nadam_f32');
 
-/** Options of {@link NAdam}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface NAdamOptions {
-  /** Learning rate. Default 2e-3. */
-  lr?: number;
-  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: [number, number];
-  /** Added to the denominator for stability. Default 1e-8. */
-  eps?: number;
-  /** Weight decay λ (L2, or decoupled when `decoupledWeightDecay`). Default 0. */
-  weightDecay?: number;
+/**
+ * Options of {@link NAdam}, as passed to its constructor: every field optional (`opt.paramGroups`
+ * holds them resolved). Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0,
+ * momentumDecay 4e-3, decoupledWeightDecay false, maximize false.
+ */
+export interface NAdamOptions extends DecoupledOptions {
   /** ψ in the momentum schedule μt = β1·(1 − ½·0.96^(t·ψ)). Default 4e-3. */
   momentumDecay?: number;
-  /** Decay the weights directly (NAdamW) instead of adding λ·p to the gradient. Default false. */
-  decoupledWeightDecay?: boolean;
-  /** Maximize the objective instead of minimizing. Default false. */
-  maximize?: boolean;
 }
 
-const SCHEMA: Schema<Required<NAdamOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  weightDecay: nonNegative,
-  momentumDecay: nonNegative,
-  decoupledWeightDecay: bool,
-  maximize: bool,
-};
+const SCHEMA: Schema<Required<NAdamOptions>> = { ...MOMENT_SCHEMA, momentumDecay: nonNegative, decoupledWeightDecay: bool, maximize: bool };
 
-const DEFAULTS: Required<NAdamOptions> = {
-  lr: 2e-3,
-  betas: [0.9, 0.999],
-  eps: 1e-8,
-  weightDecay: 0,
-  momentumDecay: 4e-3,
-  decoupledWeightDecay: false,
-  maximize: false,
-};
+const DEFAULTS: Required<NAdamOptions> = { ...momentDefaults(2e-3), momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false };
 
 /**
  * NAdam.
@@ -104,7 +82,7 @@ export class NAdam extends Optimizer<Required<NAdamOptions>> {
   }
 
   protected stepRun(o: Required<NAdamOptions>, run: Run, k: Kernels): void {
-    const { lr, eps, weightDecay: wd, momentumDecay: psi } = o;
+    const { lr, eps, momentumDecay: psi } = o;
     const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const t = run.step;
     const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi));
@@ -113,12 +91,7 @@ export class NAdam extends Optimizer<Required<NAdamOptions>> {
     const mp = f(run.scalars.mu_product! * f(mu));
     run.scalars.mu_product = mp;
     const s = NADAM;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.l2 = o.decoupledWeightDecay ? 0 : wd;
-    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b2 = b2;
-    s.oneMinusB2 = 1 - b2;
+    setMomentScalars(s, o);
     s.invBc2 = 1 / (1 - b2 ** t);
     s.eps = eps;
     s.gradCoef = (-lr * (1 - mu)) / (1 - mp);

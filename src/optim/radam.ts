@@ -20,45 +20,24 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { MOMENT_SCHEMA, momentDefaults, setMomentScalars } from './option-fields.js';
+import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { bool, type Schema } from '../validation/index.js';
 
 const RECTIFIED = scalars('radam_f32');
 const UNRECTIFIED = scalars('radam_unrectified_f32');
 
-/** Options of {@link RAdam}, as passed to its constructor: every field optional, defaults as noted (`opt.paramGroups` holds them resolved). */
-export interface RAdamOptions {
-  /** Learning rate. Default 1e-3. */
-  lr?: number;
-  /** Decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: [number, number];
-  /** Added to the denominator for stability. Default 1e-8. */
-  eps?: number;
-  /** Weight decay λ (L2, or decoupled when `decoupledWeightDecay`). Default 0. */
-  weightDecay?: number;
-  /** Decay the weights directly (RAdamW) instead of adding λ·p to the gradient. Default false. */
-  decoupledWeightDecay?: boolean;
-  /** Maximize the objective instead of minimizing. Default false. */
-  maximize?: boolean;
-}
+/**
+ * Options of {@link RAdam}, as passed to its constructor: every field optional (`opt.paramGroups`
+ * holds them resolved). Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0,
+ * decoupledWeightDecay false, maximize false.
+ */
+export interface RAdamOptions extends DecoupledOptions {}
 
-const SCHEMA: Schema<Required<RAdamOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  weightDecay: nonNegative,
-  decoupledWeightDecay: bool,
-  maximize: bool,
-};
+const SCHEMA: Schema<Required<RAdamOptions>> = { ...MOMENT_SCHEMA, decoupledWeightDecay: bool, maximize: bool };
 
-const DEFAULTS: Required<RAdamOptions> = {
-  lr: 1e-3,
-  betas: [0.9, 0.999],
-  eps: 1e-8,
-  weightDecay: 0,
-  decoupledWeightDecay: false,
-  maximize: false,
-};
+const DEFAULTS: Required<RAdamOptions> = { ...momentDefaults(1e-3), decoupledWeightDecay: false, maximize: false };
 
 /**
  * The step factor of RAdam at step `t`: `rectified` tells whether ρt > 5, `scale` is the
@@ -113,16 +92,11 @@ export class RAdam extends Optimizer<Required<RAdamOptions>> {
   }
 
   protected stepRun(o: Required<RAdamOptions>, run: Run, k: Kernels): void {
-    const { lr, eps, weightDecay: wd } = o;
+    const { lr, eps } = o;
     const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
     const { rectified, scale } = radamStepScale(lr, b1, b2, run.step);
     const s = rectified ? RECTIFIED : UNRECTIFIED;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.l2 = o.decoupledWeightDecay ? 0 : wd;
-    s.decay = o.decoupledWeightDecay ? 1 - lr * wd : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b2 = b2;
-    s.oneMinusB2 = 1 - b2;
+    setMomentScalars(s, o);
     s.negStep = -scale;
     const { exp_avg: m, exp_avg_sq: v } = run.buffers as Record<string, number>;
     if (rectified) {

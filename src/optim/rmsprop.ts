@@ -18,6 +18,7 @@
  */
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { setPlainScalars } from './option-fields.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
 
@@ -100,12 +101,9 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
 
   protected stepRun(o: Required<RMSpropOptions>, run: Run, k: Kernels): void {
     const s = o.momentum > 0 ? WITH_MOMENTUM : PLAIN;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.l2 = o.weightDecay;
+    setPlainScalars(s, o);
     s.alpha = o.alpha;
     s.oneMinusAlpha = 1 - o.alpha;
-    s.negLr = -o.lr;
-    s.eps = o.eps;
     const { square_avg: v, grad_avg: a, momentum_buffer: b } = run.buffers as Record<string, number>;
     if (o.momentum > 0) {
       const m = WITH_MOMENTUM;

@@ -5,7 +5,7 @@
  */
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
-import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
+import { AdamMoments } from './moments.js';
 
 const f = Math.fround;
 
@@ -14,17 +14,11 @@ function adam(
   gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, invBc2s: number, eps: number,
 ): void {
   const a = h.f32;
-  const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2, X = maxExpAvgSq >> 2;
-  const small = lerpIsSmall(f(w1));
-  const c = lerpCoefficient(f(w1), small);
+  const P = param >> 2, X = maxExpAvgSq >> 2;
+  const e = new AdamMoments(h, param, grad, expAvg, expAvgSq, gs, wd, decay, f(w1), b2, omb2);
   for (let i = 0; i < n; i++) {
-    const p = f(a[P + i]! * decay);
-    const g = f(f(a[G + i]! * gs) + f(wd * p));
-    const m0 = a[M + i]!;
-    const m = lerp(m0, g, c, small);
-    const v = f(f(a[V + i]! * b2) + f(f(omb2 * g) * g));
-    a[M + i] = m;
-    a[V + i] = v;
+    e.at(i);
+    const { p, m, v } = e;
     let d = v;
     if (ams) {
       d = Math.max(a[X + i]!, v);

@@ -1,7 +1,7 @@
-/** Pure-JS reference for assembly/nadam.ts (same operations, same order, Math.fround after each). */
+/** Pure-JS reference for assembly/nadam.ts (same operations, same order, Math.fround after each); the moment updates are in moments.ts. */
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
-import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
+import { AdamMoments } from './moments.js';
 
 const f = Math.fround;
 
@@ -10,20 +10,11 @@ function nadam(
   gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, invBc2: number, eps: number,
   c1: number, c2: number,
 ): void {
-  const a = h.f32;
-  const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2;
-  const small = lerpIsSmall(w1);
-  const c = lerpCoefficient(w1, small);
+  const e = new AdamMoments(h, param, grad, expAvg, expAvgSq, gs, wd, decay, w1, b2, omb2);
   for (let i = 0; i < n; i++) {
-    const p = f(a[P + i]! * decay);
-    const g = f(f(a[G + i]! * gs) + f(wd * p));
-    const m0 = a[M + i]!;
-    const m = lerp(m0, g, c, small);
-    const v = f(f(a[V + i]! * b2) + f(f(omb2 * g) * g));
-    a[M + i] = m;
-    a[V + i] = v;
-    const d = f(f(Math.sqrt(f(v * invBc2))) + eps);
-    a[P + i] = f(p + f(f(f(c1 * g) + f(c2 * m)) / d));
+    e.at(i);
+    const d = f(f(Math.sqrt(f(e.v * invBc2))) + eps);
+    e.setParam(i, f(e.p + f(f(f(c1 * e.g) + f(c2 * e.m)) / d)));
   }
 }
 

@@ -1,7 +1,7 @@
-/** Pure-JS reference for assembly/radam.ts (same operations, same order, Math.fround after each). */
+/** Pure-JS reference for assembly/radam.ts (same operations, same order, Math.fround after each); the moment updates are in moments.ts. */
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
-import { lerp, lerpCoefficient, lerpIsSmall } from './lerp.js';
+import { AdamMoments } from './moments.js';
 
 const f = Math.fround;
 
@@ -9,19 +9,11 @@ function radam(
   h: Heap, param: number, grad: number, expAvg: number, expAvgSq: number, n: number,
   gs: number, wd: number, decay: number, w1: number, b2: number, omb2: number, negStep: number, eps: number, rect: boolean,
 ): void {
-  const a = h.f32;
-  const P = param >> 2, G = grad >> 2, M = expAvg >> 2, V = expAvgSq >> 2;
-  const small = lerpIsSmall(w1);
-  const c = lerpCoefficient(w1, small);
+  const e = new AdamMoments(h, param, grad, expAvg, expAvgSq, gs, wd, decay, w1, b2, omb2);
   for (let i = 0; i < n; i++) {
-    const p = f(a[P + i]! * decay);
-    const g = f(f(a[G + i]! * gs) + f(wd * p));
-    const m0 = a[M + i]!;
-    const m = lerp(m0, g, c, small);
-    const v = f(f(a[V + i]! * b2) + f(f(omb2 * g) * g));
-    a[M + i] = m;
-    a[V + i] = v;
-    a[P + i] = rect ? f(p + f(f(negStep * m) / f(f(Math.sqrt(v)) + eps))) : f(p + f(negStep * m));
+    e.at(i);
+    const { p, m } = e;
+    e.setParam(i, rect ? f(p + f(f(negStep * m) / f(f(Math.sqrt(e.v)) + eps))) : f(p + f(negStep * m)));
   }
 }
 

@@ -7,54 +7,30 @@
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
 
-/** Σ x[i]² in float64. */
-function sumSquares(h: Heap, x: number, n: number): number {
+/** Σ term(x[i]) in float64, in the kernels' order (above): Σ x² and Σ |x| share it. */
+function sum8(h: Heap, x: number, n: number, term: (v: number) => number): number {
   const a = h.f32;
   const X = x >> 2;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const j = X + i;
-    const v0 = a[j]!, v1 = a[j + 1]!, v2 = a[j + 2]!, v3 = a[j + 3]!;
-    const v4 = a[j + 4]!, v5 = a[j + 5]!, v6 = a[j + 6]!, v7 = a[j + 7]!;
-    s0 += v0 * v0;
-    s1 += v1 * v1;
-    s2 += v2 * v2;
-    s3 += v3 * v3;
-    s4 += v4 * v4;
-    s5 += v5 * v5;
-    s6 += v6 * v6;
-    s7 += v7 * v7;
+    s0 += term(a[j]!);
+    s1 += term(a[j + 1]!);
+    s2 += term(a[j + 2]!);
+    s3 += term(a[j + 3]!);
+    s4 += term(a[j + 4]!);
+    s5 += term(a[j + 5]!);
+    s6 += term(a[j + 6]!);
+    s7 += term(a[j + 7]!);
   }
   let s = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-  for (; i < n; i++) {
-    const v = a[X + i]!;
-    s += v * v;
-  }
+  for (; i < n; i++) s += term(a[X + i]!);
   return s;
 }
 
-/** Σ |x[i]| in float64. */
-function sumAbs(h: Heap, x: number, n: number): number {
-  const a = h.f32;
-  const X = x >> 2;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const j = X + i;
-    s0 += Math.abs(a[j]!);
-    s1 += Math.abs(a[j + 1]!);
-    s2 += Math.abs(a[j + 2]!);
-    s3 += Math.abs(a[j + 3]!);
-    s4 += Math.abs(a[j + 4]!);
-    s5 += Math.abs(a[j + 5]!);
-    s6 += Math.abs(a[j + 6]!);
-    s7 += Math.abs(a[j + 7]!);
-  }
-  let s = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-  for (; i < n; i++) s += Math.abs(a[X + i]!);
-  return s;
-}
+/** x² in float64 (exact for a float32 x). */
+const square = (v: number): number => v * v;
 
 const bits = new Uint32Array(1);
 const asFloat = new Float32Array(bits.buffer);
@@ -85,11 +61,11 @@ function countNonfinite(h: Heap, x: number, n: number): number {
 }
 
 export const sum_squares_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>
-  sumSquares(h, x, n),
+  sum8(h, x, n, square),
 );
 
 export const sum_abs_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>
-  sumAbs(h, x, n),
+  sum8(h, x, n, Math.abs),
 );
 
 export const max_abs_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>

@@ -214,6 +214,32 @@ export abstract class LRScheduler implements Scheduler {
     return { groups: this.optimizer.paramGroups.length };
   }
 
+  /**
+   * The state-dict load of a scheduler made of `children` (SequentialLR, ChainedScheduler):
+   * checks `lastEpoch`, runs `check`, checks `lastLr` and prepares each child's entry of
+   * `schedulers`; the returned commit loads the children and `lastEpoch`, runs `commit`, then
+   * sets `lastLr`.
+   */
+  protected prepareCompositeLoad(
+    d: Record<string, unknown>, children: readonly LRScheduler[], where: string, check: () => void, commit: () => void,
+  ): () => void {
+    int(0)(d.lastEpoch, 'lastEpoch', where, this.ctx());
+    check();
+    perGroup(finite)(d.lastLr, 'lastLr', where, this.ctx());
+    const states = d.schedulers;
+    if (!Array.isArray(states) || states.length !== children.length) {
+      throw new TypeError(`${where}: schedulers must be an array of ${children.length} state dicts`);
+    }
+    const commits = children.map((s, i) => s._prepareLoad(states[i], `${where}: schedulers[${i}]`));
+    const lastLr = [...(d.lastLr as number[])];
+    return () => {
+      commits.forEach((c) => c());
+      this.epoch = d.lastEpoch as number;
+      commit();
+      this.last = lastLr;
+    };
+  }
+
   /** The lrs for `this.epoch` (chainable form: may read the groups' current lrs). */
   protected abstract getLr(): number[];
   /** The lrs for `this.epoch` from the base lrs alone, where a closed form exists. */

@@ -4,7 +4,7 @@
  * each multiplying in its own change).
  */
 import { checkGroups, checkOptimizer, LRScheduler, readDict, type SchedulableOptimizer, type SchedulerStateDict, withRollback } from './base.js';
-import { finite, int, list, perGroup, readOptions, show, type Spec } from '../validation/index.js';
+import { int, list, readOptions, show, type Spec } from '../validation/index.js';
 import { ReduceLROnPlateau } from './plateau.js';
 
 /** Checks a list of schedulers that all act on `optimizer`; ReduceLROnPlateau is refused. */
@@ -123,25 +123,16 @@ export class SequentialLR extends LRScheduler {
   /** @internal */
   _prepareLoad(dict: unknown, where: string): () => void {
     const d = readDict(dict, this.name, ['lastEpoch', 'milestones', 'lastLr', 'schedulers'], where);
-    int(0)(d.lastEpoch, 'lastEpoch', where, this.ctx());
-    checkMilestones(d.milestones, this.schedulers.length, where);
-    perGroup(finite)(d.lastLr, 'lastLr', where, this.ctx());
-    const commits = childCommits(this.schedulers, d.schedulers, where);
-    const lastLr = [...(d.lastLr as number[])];
-    return () => {
-      commits.forEach((c) => c());
-      this.epoch = d.lastEpoch as number;
-      (this as { milestones: number[] }).milestones = [...(d.milestones as number[])];
-      this.last = lastLr;
-    };
+    return this.prepareCompositeLoad(
+      d,
+      this.schedulers,
+      where,
+      () => checkMilestones(d.milestones, this.schedulers.length, where),
+      () => {
+        (this as { milestones: number[] }).milestones = [...(d.milestones as number[])];
+      },
+    );
   }
-}
-
-function childCommits(children: readonly LRScheduler[], states: unknown, where: string): Array<() => void> {
-  if (!Array.isArray(states) || states.length !== children.length) {
-    throw new TypeError(`${where}: schedulers must be an array of ${children.length} state dicts`);
-  }
-  return children.map((s, i) => s._prepareLoad(states[i], `${where}: schedulers[${i}]`));
 }
 
 /**
@@ -203,14 +194,6 @@ export class ChainedScheduler extends LRScheduler {
   /** @internal */
   _prepareLoad(dict: unknown, where: string): () => void {
     const d = readDict(dict, this.name, ['lastEpoch', 'lastLr', 'schedulers'], where);
-    int(0)(d.lastEpoch, 'lastEpoch', where, this.ctx());
-    perGroup(finite)(d.lastLr, 'lastLr', where, this.ctx());
-    const commits = childCommits(this.schedulers, d.schedulers, where);
-    const lastLr = [...(d.lastLr as number[])];
-    return () => {
-      commits.forEach((c) => c());
-      this.epoch = d.lastEpoch as number;
-      this.last = lastLr;
-    };
+    return this.prepareCompositeLoad(d, this.schedulers, where, () => {}, () => {});
   }
 }

@@ -22,7 +22,7 @@ import {
   show,
   type Spec,
 } from '../validation/index.js';
-import { checkMomentumState, cycledKey, momentumKey, setMomentum } from './momentum.js';
+import { checkMomentumState, cycledKey, setMomentum, setMomentumFields } from './momentum.js';
 
 /** Amplitude policies of {@link CyclicLR}, as torch's `mode`. */
 export type CyclicMode = 'triangular' | 'triangular2' | 'exp_range';
@@ -119,13 +119,13 @@ export class CyclicLR extends LRScheduler {
   /** Whether the amplitude scale takes the cycle number or the step index. */
   readonly scaleMode: 'cycle' | 'iterations';
   /** Whether momentum (or β1) cycles inversely to the lr. */
-  readonly cycleMomentum: boolean;
+  readonly cycleMomentum!: boolean;
   /** True when the optimizer has `betas` (β1 cycles), false when it has `momentum`. */
-  readonly useBeta1: boolean;
+  readonly useBeta1!: boolean;
   /** Momentum at the lr's peak, per group; null when momentum does not cycle. */
-  readonly baseMomentums: number[] | null;
+  readonly baseMomentums!: number[] | null;
   /** Momentum at the cycle's start, per group; null when momentum does not cycle. */
-  readonly maxMomentums: number[] | null;
+  readonly maxMomentums!: number[] | null;
   /** Whether a custom `scaleFn` is in use (the function itself is not saved). */
   readonly customScaleFn: boolean;
   readonly #scaleFn: ((x: number) => number) | null;
@@ -146,16 +146,7 @@ export class CyclicLR extends LRScheduler {
     if (!this.customScaleFn) oneOf(MODES)(this.mode, 'mode', this.name, this.ctx());
     this.gamma = o.gamma ?? 1.0;
     this.scaleMode = this.#defaultScaleMode(o.scaleMode ?? 'cycle');
-    this.cycleMomentum = o.cycleMomentum ?? true;
-    this.useBeta1 = false;
-    this.baseMomentums = null;
-    this.maxMomentums = null;
-    if (this.cycleMomentum) {
-      this.momentumKey = momentumKey(optimizer, this.name);
-      this.useBeta1 = this.momentumKey === 'betas';
-      this.baseMomentums = perGroupValues(o.baseMomentum ?? 0.8, n);
-      this.maxMomentums = perGroupValues(o.maxMomentum ?? 0.9, n);
-    }
+    this.momentumKey = setMomentumFields(this, optimizer, this.name, o, n, 0.8, 0.9);
     const lastEpoch = o.lastEpoch ?? -1;
     this.start(lastEpoch, () => {
       if (lastEpoch !== -1) return;

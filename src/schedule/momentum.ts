@@ -3,6 +3,7 @@
  * have `betas` (Adam-like) gets `betas[0]` cycled, one with `momentum` (SGD-like) gets `momentum`
  * cycled. A plain object without `defaults` is judged by its first param group.
  */
+import { perGroupValues } from '../validation/index.js';
 import type { SchedulableGroup, SchedulableOptimizer } from './base.js';
 
 export type MomentumKey = 'momentum' | 'betas';
@@ -41,4 +42,38 @@ export function checkMomentumState(d: Record<string, unknown>, optimizer: Schedu
   if (d.cycleMomentum !== true) return;
   if (d.baseMomentums === null || d.maxMomentums === null) throw new TypeError(`${where}: cycleMomentum needs baseMomentums and maxMomentums`);
   momentumKey(optimizer, where);
+}
+
+/** The momentum fields OneCycleLR and CyclicLR keep (each class documents its own). */
+export interface MomentumFields {
+  cycleMomentum: boolean;
+  useBeta1: boolean;
+  baseMomentums: number[] | null;
+  maxMomentums: number[] | null;
+}
+
+/**
+ * Sets a scheduler's momentum fields from its options: momentum cycles unless `cycleMomentum` is
+ * false, between `baseMomentum` and `maxMomentum` (defaults `base` and `max`), per group of `n`.
+ * Returns the entry to cycle, or null; throws as {@link momentumKey}.
+ */
+export function setMomentumFields(
+  s: MomentumFields,
+  optimizer: SchedulableOptimizer,
+  where: string,
+  o: { cycleMomentum?: boolean; baseMomentum?: number | readonly number[]; maxMomentum?: number | readonly number[] },
+  n: number,
+  base: number,
+  max: number,
+): MomentumKey | null {
+  s.cycleMomentum = o.cycleMomentum ?? true;
+  s.useBeta1 = false;
+  s.baseMomentums = null;
+  s.maxMomentums = null;
+  if (!s.cycleMomentum) return null;
+  const key = momentumKey(optimizer, where);
+  s.useBeta1 = key === 'betas';
+  s.baseMomentums = perGroupValues(o.baseMomentum ?? base, n);
+  s.maxMomentums = perGroupValues(o.maxMomentum ?? max, n);
+  return key;
 }

@@ -20,7 +20,7 @@ import {
   scalarOrPerGroup,
   type Spec,
 } from '../validation/index.js';
-import { checkMomentumState, cycledKey, momentumKey, setMomentum } from './momentum.js';
+import { checkMomentumState, cycledKey, setMomentum, setMomentumFields } from './momentum.js';
 
 /** Options of {@link OneCycleLR}. */
 export interface OneCycleLROptions {
@@ -140,13 +140,13 @@ export class OneCycleLR extends LRScheduler {
   /** Final lr per group (starting lr / finalDivFactor). */
   readonly minLrs: number[];
   /** Whether momentum (or β1) cycles inversely to the lr. */
-  readonly cycleMomentum: boolean;
+  readonly cycleMomentum!: boolean;
   /** True when the optimizer has `betas` (β1 cycles), false when it has `momentum`. */
-  readonly useBeta1: boolean;
+  readonly useBeta1!: boolean;
   /** Momentum at the lr's peak, per group; null when momentum does not cycle. */
-  readonly baseMomentums: number[] | null;
+  readonly baseMomentums!: number[] | null;
   /** Momentum at the start and the end, per group; null when momentum does not cycle. */
-  readonly maxMomentums: number[] | null;
+  readonly maxMomentums!: number[] | null;
   #momenta: number[] | null = null;
 
   constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions) {
@@ -164,16 +164,7 @@ export class OneCycleLR extends LRScheduler {
     this.maxLrs = perGroupValues(required(o.maxLr, 'maxLr', this.name), n);
     this.initialLrs = this.maxLrs.map((m) => m / divFactor);
     this.minLrs = this.initialLrs.map((i) => i / finalDivFactor);
-    this.cycleMomentum = o.cycleMomentum ?? true;
-    this.useBeta1 = false;
-    this.baseMomentums = null;
-    this.maxMomentums = null;
-    if (this.cycleMomentum) {
-      this.momentumKey = momentumKey(optimizer, this.name);
-      this.useBeta1 = this.momentumKey === 'betas';
-      this.maxMomentums = perGroupValues(o.maxMomentum ?? 0.95, n);
-      this.baseMomentums = perGroupValues(o.baseMomentum ?? 0.85, n);
-    }
+    this.momentumKey = setMomentumFields(this, optimizer, this.name, o, n, 0.85, 0.95);
     const lastEpoch = o.lastEpoch ?? -1;
     this.start(lastEpoch, () => {
       if (lastEpoch !== -1) return;

@@ -11,12 +11,11 @@
  * All in float32, as WebAssembly kernels over each contiguous range of gradients; the
  * accumulator `a` lives in the engine's memory, laid out like the gradients.
  */
-import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
 import { type Check, checkKeys, checkOptions, int, type Schema, show } from '../validation/index.js';
 import { scalars } from '../wasm/kernel-table.js';
 import { rangesOf, type Range } from './ranges.js';
-import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
+import { checkSteppable, paramsOf, sameParams, type Steppable, SteppableWrapper } from './steppable.js';
 
 const f = Math.fround;
 
@@ -80,9 +79,7 @@ interface Block {
  *   if (acc.step()) scheduler.step(); // true on every 4th call: the optimizer stepped
  * }
  */
-export class GradientAccumulator implements Steppable {
-  /** The wrapped optimizer. */
-  readonly optimizer: Steppable;
+export class GradientAccumulator extends SteppableWrapper {
   /** Micro-steps per optimizer step (k). */
   readonly steps: number;
   /** Whether the optimizer steps on the mean or the sum of the k gradients. */
@@ -92,7 +89,6 @@ export class GradientAccumulator implements Steppable {
   #micro = 0;
   #microSteps = 0;
   #optimizerSteps = 0;
-  #disposed = false;
 
   constructor(optimizer: Steppable, options: GradientAccumulationOptions) {
     const where = 'GradientAccumulator';
@@ -100,25 +96,10 @@ export class GradientAccumulator implements Steppable {
     checkOptions(options, OPTIONS, where);
     const { steps, reduction = 'mean' } = options;
     stepsCheck(steps, 'steps', where);
-    this.optimizer = optimizer;
+    super(optimizer);
     this.steps = steps;
     this.reduction = reduction;
     this.#layout(paramsOf(optimizer, where));
-  }
-
-  /** The wrapped optimizer's engine. */
-  get engine(): Engine {
-    return this.optimizer.engine;
-  }
-
-  /** The wrapped optimizer's param groups. */
-  get paramGroups(): Steppable['paramGroups'] {
-    return this.optimizer.paramGroups;
-  }
-
-  /** True after `dispose()`. */
-  get disposed(): boolean {
-    return this.#disposed;
   }
 
   /** Micro-steps accumulated since the optimizer last stepped (0 … steps − 1). */
@@ -148,7 +129,7 @@ export class GradientAccumulator implements Steppable {
   }
 
   #check(where: string): void {
-    if (this.#disposed) throw new TypeError(`${where}: the accumulator has been disposed`);
+    if (this.disposed) throw new TypeError(`${where}: the accumulator has been disposed`);
     const params = paramsOf(this.optimizer, where);
     if (sameParams(params, this.#params)) return;
     if (this.#micro !== 0) {
@@ -194,7 +175,7 @@ export class GradientAccumulator implements Steppable {
 
   /** Drops the micro-steps accumulated since the optimizer last stepped. */
   reset(): void {
-    if (this.#disposed) throw new TypeError('GradientAccumulator.reset: the accumulator has been disposed');
+    if (this.disposed) throw new TypeError('GradientAccumulator.reset: the accumulator has been disposed');
     this.#micro = 0;
   }
 
@@ -263,9 +244,9 @@ export class GradientAccumulator implements Steppable {
   }
 
   /** Frees the accumulator's buffers; the optimizer is left as it is. */
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  override dispose(): void {
+    if (this.disposed) return;
+    super.dispose();
     this.#free();
   }
 }

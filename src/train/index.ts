@@ -3,4 +3,4 @@ export { clipGradNorm, clipGradsWithNorm, clipGradValue, gradNorm, type ClipGrad
 export { GradientAccumulator, type AccumulatorState, type GradientAccumulationOptions } from './accumulate.js';
 export { EMA, type EMAOptions, type EMAState } from './ema.js';
 export { NonFiniteGuard, type NonFiniteGuardOptions, type NonFiniteGuardState } from './nonfinite.js';
-export type { Steppable } from './steppable.js';
+export { type Steppable, SteppableWrapper } from './steppable.js';

@@ -9,11 +9,10 @@
  * else:                 skippedSteps += 1        (nothing else changes)
  * ```
  */
-import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
 import { type Check, checkKeys, checkOptions, int, type Schema, show, notAPromise } from '../validation/index.js';
 import { rangesOf, type Range } from './ranges.js';
-import { checkSteppable, paramsOf, sameParams, type Steppable } from './steppable.js';
+import { checkSteppable, paramsOf, sameParams, type Steppable, SteppableWrapper } from './steppable.js';
 
 /** Options of {@link NonFiniteGuard}. */
 export interface NonFiniteGuardOptions {
@@ -53,9 +52,7 @@ const STATE_KEYS = ['skippedSteps', 'consecutiveSkips', 'appliedSteps'];
  * if (opt.lastStepSkipped) lossScale /= 2;
  * console.log(opt.skippedSteps);
  */
-export class NonFiniteGuard implements Steppable {
-  /** The wrapped optimizer. */
-  readonly optimizer: Steppable;
+export class NonFiniteGuard extends SteppableWrapper {
   /** Skips in a row after which a step throws instead. */
   readonly maxConsecutiveSkips: number;
   #params: Parameter[] = [];
@@ -64,31 +61,15 @@ export class NonFiniteGuard implements Steppable {
   #consecutive = 0;
   #applied = 0;
   #last = false;
-  #disposed = false;
 
   constructor(optimizer: Steppable, options: NonFiniteGuardOptions = {}) {
     const where = 'NonFiniteGuard';
     checkSteppable(optimizer, where);
     checkOptions(options, OPTIONS, where);
     const max = options.maxConsecutiveSkips ?? Infinity;
-    this.optimizer = optimizer;
+    super(optimizer);
     this.maxConsecutiveSkips = max;
     this.#sync(where);
-  }
-
-  /** The wrapped optimizer's engine. */
-  get engine(): Engine {
-    return this.optimizer.engine;
-  }
-
-  /** The wrapped optimizer's param groups. */
-  get paramGroups(): Steppable['paramGroups'] {
-    return this.optimizer.paramGroups;
-  }
-
-  /** True after `dispose()`. */
-  get disposed(): boolean {
-    return this.#disposed;
   }
 
   /** Steps skipped because a gradient was NaN or ±Inf. */
@@ -112,7 +93,7 @@ export class NonFiniteGuard implements Steppable {
   }
 
   #sync(where: string): void {
-    if (this.#disposed) throw new TypeError(`${where}: the guard has been disposed`);
+    if (this.disposed) throw new TypeError(`${where}: the guard has been disposed`);
     const params = paramsOf(this.optimizer, where);
     if (!sameParams(params, this.#params)) {
       this.#params = params;
@@ -184,10 +165,5 @@ export class NonFiniteGuard implements Steppable {
     this.#skipped = state.skippedSteps;
     this.#consecutive = state.consecutiveSkips;
     this.#applied = state.appliedSteps;
-  }
-
-  /** Marks the guard unusable; the optimizer is left as it is (it holds no memory of its own). */
-  dispose(): void {
-    this.#disposed = true;
   }
 }

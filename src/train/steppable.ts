@@ -50,3 +50,40 @@ export function paramsOf(opt: Steppable, where: string): Parameter[] {
 export function sameParams(a: readonly Parameter[], b: readonly Parameter[]): boolean {
   return a.length === b.length && a.every((p, i) => p === b[i]);
 }
+
+/**
+ * What {@link GradientAccumulator} and {@link NonFiniteGuard} share: the wrapped optimizer, whose
+ * engine and param groups they forward, and whether the wrapper has been disposed.
+ */
+export abstract class SteppableWrapper implements Steppable {
+  /** The wrapped optimizer. */
+  readonly optimizer: Steppable;
+  #disposed = false;
+
+  protected constructor(optimizer: Steppable) {
+    this.optimizer = optimizer;
+  }
+
+  /** The wrapped optimizer's engine. */
+  get engine(): Engine {
+    return this.optimizer.engine;
+  }
+
+  /** The wrapped optimizer's param groups. */
+  get paramGroups(): Steppable['paramGroups'] {
+    return this.optimizer.paramGroups;
+  }
+
+  /** True after `dispose()`. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Updates the parameters from their gradients, through the wrapper. */
+  abstract step(closure?: () => number): unknown;
+
+  /** Marks the wrapper unusable; the optimizer is left as it is. */
+  dispose(): void {
+    this.#disposed = true;
+  }
+}

@@ -122,3 +122,26 @@ export function firstBitDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
 export function memoryWords(e: Engine, start: number, end: number): Float32Array {
   return new Float32Array(e.memory.buffer, start, (end - start) >> 2).slice();
 }
+
+/**
+ * Runs `fn` and expects it to throw `cls` with a message matching `pattern`, and `memory` read
+ * after it to match, bit for bit, what it read before. `memory` is called with no argument
+ * before, and with the length it returned then (in words) after.
+ */
+export function expectRefusal(
+  fn: () => unknown,
+  cls: typeof TypeError | typeof RangeError,
+  pattern: RegExp,
+  memory: (words?: number) => Float32Array,
+): void {
+  const before = memory();
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown, 'expected an error').toBeInstanceOf(cls);
+  expect((thrown as Error).message).toMatch(pattern);
+  expect(firstBitDifference(before, memory(before.length)), 'memory changed').toBe(-1);
+}
