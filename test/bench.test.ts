@@ -172,6 +172,11 @@ describe('report', () => {
     expect(t.find((x) => x.what.startsWith('Adam vs tfjs-wasm at 1K'))!.met).toBe(true);
     expect(t.find((x) => x.what.startsWith('1,000-tensor'))!.met).toBe(true);
     expect(t.find((x) => x.what.startsWith('Adam vs tfjs-wasm at 1M'))!.met).toBeUndefined();
+    const overhead = (ns: number) => targets([], { ...res, records: [rec('simd', 16, ns)] }).find((x) => x.what.includes('16 parameters'))!;
+    expect(overhead(6).met).toBe(true); // 96 ns per step
+    expect(overhead(6.5).met).toBe(false); // 104 ns
+    expect(overhead(6).reached).toBe('96 ns');
+    expect(targets(buildRows(records), res).find((x) => x.what.includes('16 parameters'))!.met).toBeUndefined();
   });
   it('writes markdown and an SVG with one line per optimizer and panel', () => {
     const rows = buildRows(records);

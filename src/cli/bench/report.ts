@@ -117,6 +117,9 @@ export function targets(rows: readonly Row[], res: BenchResults): Target[] {
   check('Adam vs tfjs-wasm at 1K', 50, at('adam', 1024)?.vsTfjsWasm);
   check('Adam vs tfjs-cpu (min over sizes)', 100, min(of('adam').map((r) => r.vsTfjsCpu)));
   check('Adam at 16M, fraction of the roofline kernel', 0.95, at('adam', 16777216)?.roofFraction, '');
+  const small = res.records.find((r) => r.optimizer === 'adam' && r.size === 16 && r.variant === 'simd');
+  const stepNs = small ? small.nsPerParam * 16 : undefined;
+  out.push({ what: 'Adam: a whole step() on 16 parameters (SIMD)', goal: '≤ 100 ns', reached: stepNs === undefined ? 'not measured' : `${stepNs.toFixed(0)} ns`, met: stepNs === undefined ? undefined : stepNs <= 100 });
   const mt = res.manyTensors.find((m) => m.optimizer === 'adam');
   const mtRatio = mt ? mt.contiguous / mt.flat : undefined;
   out.push({ what: '1,000-tensor model vs one flat tensor (Adam)', goal: '≤ 1.1×', reached: mtRatio === undefined ? 'not measured' : `${mtRatio.toFixed(2)}×`, met: mtRatio === undefined ? undefined : mtRatio <= 1.1 });
