@@ -56,6 +56,8 @@ export interface CoreOptions {
   cases: BenchCase[];
   sizes: number[];
   largeOnly?: string[];
+  /** Also time Adam at {@link STEP_OVERHEAD_SIZE}: a whole `step()` there is the fixed cost per step. */
+  stepOverhead?: boolean;
   schedule: Schedule;
   log: (line: string) => void;
 }
@@ -80,7 +82,7 @@ export async function runCore(o: CoreOptions): Promise<CoreResult> {
   const records: BenchRecord[] = [];
   for (const c of o.cases) {
     // Adam also at 16 parameters: a whole step() there is the library's fixed cost per step.
-    const sizes = c.name === 'adam' && !o.sizes.includes(STEP_OVERHEAD_SIZE) ? [STEP_OVERHEAD_SIZE, ...o.sizes] : o.sizes;
+    const sizes = o.stepOverhead && c.name === 'adam' && !o.sizes.includes(STEP_OVERHEAD_SIZE) ? [STEP_OVERHEAD_SIZE, ...o.sizes] : o.sizes;
     for (const n of sizes) {
       if (n > 1048576 && o.largeOnly && !o.largeOnly.includes(c.name)) continue;
       const data = benchData(n);

@@ -153,6 +153,7 @@ export async function benchCommand(argv: readonly string[], cmd: BenchCommand): 
     sizes,
     tfjsCpuSizes: sizes.filter((n) => n <= (args.quick ? 262144 : TFJS_CPU_MAX)),
     largeOnly: args.quick ? ['adam'] : undefined,
+    stepOverhead: args.sizes === undefined,
     schedule,
   };
   const loadAverage = loadavg();

@@ -16,6 +16,8 @@ export interface WorkerConfig {
   tfjsCpuSizes: number[];
   /** When set, sizes above 1M run only for these cases (`--quick`: Adam, for the roofline). */
   largeOnly?: string[];
+  /** Also time Adam at STEP_OVERHEAD_SIZE (the default sizes; not when --sizes is given). */
+  stepOverhead?: boolean;
   schedule: Schedule;
 }
 
