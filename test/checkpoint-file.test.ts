@@ -123,6 +123,8 @@ describe('saveCheckpointFile / loadCheckpointFile', () => {
     b.params.forEach((p, i) => expect(firstBitDiff(p.data, before[i]!)).toBe(-1));
     expectSameState(b.opt.stateDict(), state);
     await expect(loadCheckpointFile(join(dir, 'nope'), { params: b.params })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(loadCheckpointFile(join(dir, 'nope'), { params: b.params })).rejects.toThrow(CheckpointError);
+    await expect(loadCheckpointFile(join(dir, 'nope'), { params: b.params })).rejects.toThrow(/cannot read .*nope.*: no such file/);
   });
 });
 

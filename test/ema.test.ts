@@ -172,9 +172,13 @@ describe('EMA', () => {
       [{ ...state, numUpdates: -1 }, /numUpdates/],
       [{ ...state, shadow: state.shadow.slice(1) }, /shadow must hold/],
       [{ ...state, shadow: state.shadow.map((s, i) => (i === 1 ? new Float32Array(2) : s)) }, /shadow\[1\]/],
-      [{ ...state, shadow: state.shadow.map((s) => [...s]) }, /Float32Array/],
+      [{ ...state, shadow: state.shadow.map((s) => String(s)) }, /Float32Array/],
+      [{ ...state, shadow: state.shadow.map((s) => [...s].map(String)) }, /must be a number/],
     ];
     for (const [s, message] of loads) expect(() => ema.loadStateDict(s as never)).toThrow(message);
+    expect(ema.stateDict()).toEqual(state);
+    // Number arrays (what a JSON round trip gives back) load with the same bits.
+    ema.loadStateDict({ ...state, shadow: state.shadow.map((s) => [...s]) } as never);
     expect(ema.stateDict()).toEqual(state);
     const targets = model(e, values(8), false);
     expect(() => ema.copyTo(targets.slice(1))).toThrow(RangeError);

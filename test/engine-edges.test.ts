@@ -1,6 +1,6 @@
 // Engine and toolkit edges found by attacking the public API: each refused call changes nothing.
 import { describe, expect, it } from 'vitest';
-import { Adam, createEngine, NonFiniteGuard } from '../src/index.js';
+import { Adam, createEngine, EMA, GradientAccumulator, NonFiniteGuard, SGD } from '../src/index.js';
 import { firstBitDifference, memoryWords } from './helpers/lockstep.js';
 
 describe('engine edges', () => {
@@ -41,6 +41,35 @@ describe('NonFiniteGuard', () => {
     const before = memoryWords(engine, 0, engine.memory.buffer.byteLength);
     expect(() => guard.step((async () => 1) as never)).toThrow(/NonFiniteGuard\.step: the closure returned a Promise/);
     expect(firstBitDifference(before, memoryWords(engine, 0, engine.memory.buffer.byteLength))).toBe(-1);
+    engine.dispose();
+  });
+});
+
+describe('toolkit state through JSON', () => {
+  it('EMA and GradientAccumulator state dicts load back after JSON with the same bits', async () => {
+    const engine = await createEngine({ backend: 'js' });
+    const ps = engine.parameters([new Float32Array([0.5, -1, 2]), new Float32Array([3, 4])]);
+    const ema = new EMA(ps, { decay: 0.9 });
+    ps[0]!.data.set([0.25, 0.125, 1]);
+    ema.update();
+    const saved = ema.stateDict();
+    const json = JSON.parse(JSON.stringify(saved));
+    ema.update();
+    ema.loadStateDict(json);
+    expect(ema.stateDict()).toEqual(saved);
+    json.shadow[0] = Object.values(json.shadow[0]);
+    json.shadow[0][1] = null; // what JSON makes of NaN
+    expect(() => ema.loadStateDict(json)).toThrow(/shadow\[0\]\[1\] is null: JSON cannot hold NaN/);
+    expect(ema.stateDict()).toEqual(saved);
+
+    const acc = new GradientAccumulator(new SGD(ps, { lr: 0.1 }), { steps: 3 });
+    ps.forEach((p) => p.grad.fill(0.5));
+    acc.step();
+    const mid = acc.stateDict();
+    const accJson = JSON.parse(JSON.stringify(mid));
+    acc.step();
+    acc.loadStateDict(accJson);
+    expect(acc.stateDict()).toEqual(mid);
     engine.dispose();
   });
 });

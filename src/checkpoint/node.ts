@@ -117,7 +117,15 @@ async function readAt(handle: FileHandle, into: Uint8Array, position: number): P
  */
 async function readCheckpointBytes(path: string, where: string): Promise<Uint8Array> {
   const refuse = (s: Stats) => new CheckpointError(`${where}: "${path}" is ${kind(s)}, not a regular file`);
-  const before = await stat(path);
+  let before: Stats;
+  try {
+    before = await stat(path);
+  } catch (e) {
+    // A missing or unreadable path is refused like any bad file; Node's code (ENOENT, …) is kept.
+    const code = (e as { code?: string }).code;
+    const err = new CheckpointError(`${where}: cannot read "${path}"${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`, { cause: e });
+    throw Object.assign(err, { code });
+  }
   if (!before.isFile()) throw refuse(before);
   // Non-blocking where the platform has it: should the path become a FIFO after the stat, the
   // open returns at once (and the check below refuses it) instead of waiting for a writer.

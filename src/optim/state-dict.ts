@@ -4,7 +4,7 @@
  * its parameters as indices. Buffers are Float32Arrays, or plain number arrays (what a JSON round
  * trip gives); everything is checked before anything changes.
  */
-import { checkKeys } from '../validation/index.js';
+import { checkKeys, float32Values } from '../validation/index.js';
 import { paramStates, type ParamState, type Run } from './layout.js';
 
 export type { ParamState };
@@ -57,35 +57,6 @@ function show(v: unknown): string {
 }
 
 /**
- * Checks one buffer and returns it as a Float32Array: a Float32Array, an array of numbers, or the
- * object `JSON.stringify` makes of a Float32Array (`{"0": x, "1": y, …}`), `length` long, no holes.
- */
-function toBuffer(v: unknown, length: number, what: string): Float32Array {
-  if (v instanceof Float32Array) {
-    if (v.length !== length) throw new RangeError(`${what} has ${v.length} elements, the parameter has ${length}`);
-    return v;
-  }
-  const isIndexObject = typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
-  if (!Array.isArray(v) && !isIndexObject) throw new TypeError(`${what} must be a Float32Array or an array of numbers, got ${show(v)}`);
-  const o = v as Record<string, unknown>;
-  const count = Array.isArray(v) ? v.length : Object.keys(o).length;
-  if (count !== length) throw new RangeError(`${what} has ${count} elements, the parameter has ${length}`);
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    const x: unknown = o[i];
-    if (typeof x === 'number') {
-      out[i] = x;
-      continue;
-    }
-    if (x === null) {
-      throw new TypeError(`${what}[${i}] is null: JSON cannot hold NaN or ±Infinity (JSON.stringify wrote null); keep such state in a checkpoint (saveCheckpoint) instead`);
-    }
-    throw new TypeError(`${what}[${i}] must be a number, got ${Object.hasOwn(o, i) ? show(x) : 'a hole'}`);
-  }
-  return out;
-}
-
-/**
  * Checks `state` against `spec`; returns the state of each parameter (null where none is saved).
  * Throws a TypeError/RangeError naming the entry at fault; reads only own properties.
  */
@@ -119,7 +90,7 @@ export function parseState(state: unknown, spec: StateSpec): Array<ParamState | 
     // step as the original would have. Any other missing buffer is an error, as in torch.
     const optional = spec.optional(spec.groupOf[i]!);
     for (const b of names) {
-      if (Object.hasOwn(entry, b)) out[b] = toBuffer(entry[b], lengths[i]!, `${sw}.${b}`);
+      if (Object.hasOwn(entry, b)) out[b] = float32Values(entry[b], lengths[i]!, `${sw}.${b}`);
       else if (!optional.includes(b)) throw new TypeError(`${sw}.${b} must be a Float32Array or an array of numbers, got nothing (missing)`);
     }
     loaded[i] = out;

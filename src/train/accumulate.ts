@@ -12,7 +12,7 @@
  * accumulator `a` lives in the engine's memory, laid out like the gradients.
  */
 import type { Parameter } from '../memory/parameter.js';
-import { type Check, checkKeys, checkOptions, int, type Schema, show } from '../validation/index.js';
+import { type Check, checkKeys, checkOptions, int, type Schema, show, float32Values } from '../validation/index.js';
 import { scalars } from '../wasm/kernel-table.js';
 import { rangesOf, type Range } from './ranges.js';
 import { checkSteppable, paramsOf, sameParams, type Steppable, SteppableWrapper } from './steppable.js';
@@ -228,13 +228,10 @@ export class GradientAccumulator extends SteppableWrapper {
     if (!Array.isArray(accumulated)) throw new TypeError(`${where}: accumulated must be an array of Float32Array`);
     const need = microStep === 0 ? 0 : this.#params.length;
     if (accumulated.length !== need) throw new RangeError(`${where}: accumulated has ${accumulated.length} entries, expected ${need}`);
-    accumulated.forEach((a, i) => {
-      if (!(a instanceof Float32Array)) throw new TypeError(`${where}: accumulated[${i}] must be a Float32Array`);
-      const want = this.#params[i]!.length;
-      if (a.length !== want) throw new RangeError(`${where}: accumulated[${i}] has ${a.length} elements, the parameter has ${want}`);
-    });
+    // Float32Arrays, number arrays or what JSON makes of Float32Arrays: all checked before any write.
+    const sums = accumulated.map((a, i) => float32Values(a, this.#params[i]!.length, `${where}: accumulated[${i}]`));
     const f32 = this.engine.heap.f32;
-    accumulated.forEach((a, i) => {
+    sums.forEach((a, i) => {
       const at = this.#slot(this.#params[i]!);
       if (at >= 0) f32.set(a, at >> 2);
     });

@@ -12,7 +12,7 @@
  */
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
-import { bool, checkKeys, checkOptions, float32Array, int, type Schema, unitClosed } from '../validation/index.js';
+import { bool, checkKeys, checkOptions, float32Values, int, type Schema, unitClosed } from '../validation/index.js';
 import { scalars } from '../wasm/kernel-table.js';
 import { checkParams, mergeMoves, type Move, rangesOf, type Range } from './ranges.js';
 
@@ -220,11 +220,12 @@ export class EMA {
     if (!Array.isArray(state.shadow) || state.shadow.length !== this.params.length) {
       throw new RangeError(`${where}: shadow must hold ${this.params.length} arrays`);
     }
-    state.shadow.forEach((s, i) => float32Array(this.params[i]!.length)(s, `shadow[${i}]`, where));
+    // Float32Arrays, number arrays or what JSON makes of Float32Arrays: all checked before any write.
+    const shadow = state.shadow.map((s, i) => float32Values(s, this.params[i]!.length, `${where}: shadow[${i}]`));
     const f32 = this.engine.heap.f32;
     this.params.forEach((p, i) => {
       const at = this.#slots.get(p);
-      if (at !== undefined) f32.set(state.shadow[i]!, at >> 2);
+      if (at !== undefined) f32.set(shadow[i]!, at >> 2);
     });
     this.#updates = state.numUpdates;
   }

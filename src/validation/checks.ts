@@ -166,3 +166,34 @@ export function notAPromise(value: unknown, where: string): void {
     throw new TypeError(`${where}: the closure returned a Promise; step() is synchronous. Await the loss and gradients first, then call step() (without a closure)`);
   }
 }
+
+/**
+ * Checks a saved buffer and returns it as a Float32Array: a Float32Array, an array of numbers, or
+ * the object `JSON.stringify` makes of a Float32Array (`{"0": x, "1": y, …}`), `length` long, no
+ * holes; `what` names it in errors. State dicts use it, so they survive a JSON round trip.
+ */
+export function float32Values(v: unknown, length: number, what: string): Float32Array {
+  if (v instanceof Float32Array) {
+    if (v.length !== length) throw new RangeError(`${what} has ${v.length} elements, the parameter has ${length}`);
+    return v;
+  }
+  const isIndexObject = typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
+  if (!Array.isArray(v) && !isIndexObject) throw new TypeError(`${what} must be a Float32Array or an array of numbers, got ${show(v)}`);
+  const o = v as Record<string, unknown>;
+  const count = Array.isArray(v) ? v.length : Object.keys(o).length;
+  if (count !== length) throw new RangeError(`${what} has ${count} elements, the parameter has ${length}`);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const x: unknown = o[i];
+    if (typeof x === 'number') {
+      out[i] = x;
+      continue;
+    }
+    if (x === null) {
+      throw new TypeError(`${what}[${i}] is null: JSON cannot hold NaN or ±Infinity (JSON.stringify wrote null); keep such state in a checkpoint (saveCheckpoint) instead`);
+    }
+    throw new TypeError(`${what}[${i}] must be a number, got ${Object.hasOwn(o, i) ? show(x) : 'a hole'}`);
+  }
+  return out;
+}
+
