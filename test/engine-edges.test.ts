@@ -73,3 +73,16 @@ describe('toolkit state through JSON', () => {
     engine.dispose();
   });
 });
+
+describe('schedulers', () => {
+  it('refuse a computed lr below 0 before writing any group', async () => {
+    const { MultiplicativeLR } = await import('../src/index.js');
+    const engine = await createEngine({ backend: 'js' });
+    const [p] = engine.parameters([2]);
+    const opt = new SGD([p!], { lr: 0.1 });
+    const s = new MultiplicativeLR(opt, { lrLambda: () => -1 });
+    expect(() => s.step()).toThrow(/MultiplicativeLR.*the lr computed for param group 0 is -0\.1; an lr must be >= 0/);
+    expect(opt.paramGroups[0]!.lr).toBe(0.1);
+    engine.dispose();
+  });
+});

@@ -107,8 +107,17 @@ describe('OneCycleLR momentum cycling', () => {
     [0.9, 0.85, 0.8, ...down].forEach((m, k) => expect(mom[k]).toBeCloseTo(m, 14));
     const final = 0.04 / 1e4;
     [0.04, 0.52, 1, ...[1, 2, 3, 4, 5, 6, 7].map((j) => 1 + ((final - 1) * j) / 7)].forEach((x, k) => expect(lr[k]).toBeCloseTo(x, 14));
-    expect(() => (s.step(), s.step())).toThrow(RangeError); // step 11 > totalSteps
-    expect(s.lastEpoch).toBe(10);
+    // Step 10 extrapolates the last linear phase past its end (as torch does) to a negative lr,
+    // which is refused before any group is written; the schedule stays at step 9.
+    expect(() => s.step()).toThrow(/the lr computed for param group 0 is -0\.14\d*; an lr must be >= 0/);
+    expect(s.lastEpoch).toBe(9);
+    expect(o.paramGroups[0]!.lr).toBe(lr[9]);
+    // With the cosine anneal the lr stays >= 0, and stepping past totalSteps is what is refused.
+    const c = plain({ lr: 0.1, momentum: 0 });
+    const sc = new OneCycleLR(c, { maxLr: 1, totalSteps: 10 });
+    for (let k = 1; k < 10; k++) sc.step();
+    expect(() => (sc.step(), sc.step())).toThrow(RangeError); // step 11 > totalSteps
+    expect(sc.lastEpoch).toBe(10);
   });
 
   it('cycles betas[0] of an Adam-like optimizer and keeps betas[1] (cos anneal, three phases)', () => {

@@ -133,12 +133,16 @@ export function withRollback<T>(optimizer: SchedulableOptimizer, children: reado
   }
 }
 
-/** Throws unless every value is a finite number (a computed lr or momentum). */
+/**
+ * Throws unless every value is a finite number (a computed lr or momentum), and for lrs not
+ * negative: no optimizer takes one, so it is refused here, before any group is written.
+ */
 export function checkValues(values: readonly unknown[], what: string, where: string): void {
   values.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new RangeError(`${where}: the ${what} computed for param group ${i} is ${show(v)}`);
     }
+    if (what === 'lr' && v < 0) throw new RangeError(`${where}: the lr computed for param group ${i} is ${show(v)}; an lr must be >= 0`);
   });
 }
 
