@@ -86,3 +86,16 @@ describe('schedulers', () => {
     engine.dispose();
   });
 });
+
+describe('checkpoints', () => {
+  it('refuse to save optimizer state for a parameter whose values are not saved', async () => {
+    const { saveCheckpoint } = await import('../src/index.js');
+    const engine = await createEngine({ backend: 'js' });
+    const [w, b] = engine.parameters([3, 2]);
+    const opt = new Adam([w!, b!]);
+    opt.step();
+    expect(() => saveCheckpoint({ params: [w!], optimizer: opt })).toThrow(/optimizer's parameter 1 is not in params/);
+    expect(saveCheckpoint({ params: [w!, b!], optimizer: opt }).length).toBeGreaterThan(0);
+    engine.dispose();
+  });
+});

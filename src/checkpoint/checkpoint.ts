@@ -121,7 +121,13 @@ export function saveCheckpoint(input: SaveCheckpointInput): Uint8Array {
   checkKeys(input, ['params', 'optimizer', 'scheduler', 'extra'], where);
   const { params, optimizer, scheduler, extra } = input;
   const names = paramNames(params, where);
-  if (optimizer !== undefined) checkOptimizer(optimizer, where);
+  if (optimizer !== undefined) {
+    checkOptimizer(optimizer, where);
+    // State without the values it belongs to cannot be resumed: every optimizer parameter is saved.
+    const listed = new Set<unknown>(params);
+    const missing = optimizer.paramGroups.flatMap((g) => g.params).findIndex((p) => !listed.has(p));
+    if (missing >= 0) throw new TypeError(`${where}: the optimizer's parameter ${missing} is not in params; a checkpoint holds the values of every parameter whose state it saves`);
+  }
   if (scheduler !== undefined) checkStateful(scheduler, where);
   // The checksum goes first: sealChecksum() finds it at a fixed place.
   const metadata: Record<string, string> = {
