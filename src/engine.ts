@@ -2,7 +2,7 @@
  * The engine: one memory, one arena, one kernel table. Everything an optimizer touches lives in
  * the engine's memory; parameters, gradients and state are reached through zero-copy views.
  */
-import { Arena } from './memory/arena.js';
+import { Arena, OutOfMemoryError } from './memory/arena.js';
 import { firstUnknownKey, unknownKey } from './validation/index.js';
 import { type ParameterSpec, resolveSpec, show } from './memory/spec.js';
 import { Heap } from './memory/heap.js';
@@ -173,7 +173,7 @@ export class Engine implements ParameterHost {
       }
     }
     const total = resolved.reduce((a, r) => a + r.length, 0);
-    if (total * 8 > MAX_BYTES) throw new RangeError(`parameters: ${total} elements (values and gradients) exceed the 4 GiB memory limit`);
+    if (total * 8 > MAX_BYTES) throw new OutOfMemoryError(total * 8, this.arena.bytesInUse, this.maximumBytes, `: parameters: ${total} elements (values and gradients) exceed the 4 GiB wasm32 limit`);
     const [valueOffset, gradOffset] = this.arena.allocMany([total * 4, total * 4]) as [number, number];
     const block = new ParameterBlock(this, valueOffset, gradOffset, total, resolved.length);
     const f32 = this.heap.f32;

@@ -99,3 +99,13 @@ describe('checkpoints', () => {
     engine.dispose();
   });
 });
+
+describe('too large for wasm32', () => {
+  it('is an OutOfMemoryError, as every over-cap request', async () => {
+    const { OutOfMemoryError } = await import('../src/index.js');
+    const engine = await createEngine({ backend: 'js' });
+    expect(() => engine.parameters([[2 ** 31]])).toThrow(OutOfMemoryError);
+    expect(() => engine.parameters([[2 ** 31]])).toThrow(/exceed the 4 GiB wasm32 limit/);
+    engine.dispose();
+  });
+});
