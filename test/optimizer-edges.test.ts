@@ -168,6 +168,16 @@ describe('param lists edited between steps', () => {
     expect(() => opt.step()).not.toThrow();
   });
 
+  it('a parameter removed from its group may be disposed before the next step', () => {
+    const { a, b, opt } = setup();
+    opt.paramGroups[1]!.params.splice(0, 1);
+    b.dispose();
+    const aBefore = a.data.slice();
+    expect(() => opt.step()).not.toThrow();
+    expect(a.data).not.toEqual(aBefore);
+    expect(opt.stateDict().state[0]!.step).toBe(3);
+  });
+
   it('refuses groups added by editing paramGroups itself, pointing at addParamGroup()', () => {
     const { c, opt } = setup();
     opt.paramGroups.push({ ...opt.paramGroups[0]!, params: [c] });

@@ -43,24 +43,17 @@ export interface Need {
 }
 
 /**
- * Allocates a zeroed block for every need, or none: when one allocation fails, the blocks taken
- * so far are given back and the error is rethrown as a RangeError naming `where`.
+ * Allocates a zeroed block for every need, or none (`engine.allocMany`): when they do not fit,
+ * its OutOfMemoryError is rethrown with `where` in front of the message.
  */
 export function reserve(engine: Engine, needs: readonly Need[], where: string): void {
   if (needs.length === 0) return;
-  const many = (engine as { allocMany?: (lengths: number[]) => number[] }).allocMany;
   let offsets: number[];
-  if (typeof many === 'function') {
-    offsets = many.call(engine, needs.map((x) => x.run.n));
-  } else {
-    offsets = [];
-    try {
-      for (const x of needs) offsets.push(engine.allocFloats(x.run.n));
-    } catch (e) {
-      for (const off of offsets) engine.freeFloats(off);
-      if (e instanceof RangeError) throw new RangeError(`${where}: out of memory for the optimizer state (${e.message})`);
-      throw e;
-    }
+  try {
+    offsets = engine.allocMany(needs.map((x) => x.run.n));
+  } catch (e) {
+    if (e instanceof RangeError) e.message = `${where}: ${e.message}`;
+    throw e;
   }
   needs.forEach((x, i) => (x.run.buffers[x.name] = offsets[i]!));
 }

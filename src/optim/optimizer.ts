@@ -161,9 +161,6 @@ export abstract class Optimizer<O extends object> {
     for (const g of this.paramGroups) {
       for (const p of g.params) if ((p as Parameter | undefined)?.disposed === true) throw new TypeError(`${this.name}.${where}: a parameter has been disposed`);
     }
-    for (const plan of this.#plans) {
-      for (const p of plan.params) if (p.disposed) throw new TypeError(`${this.name}.${where}: a parameter has been disposed`);
-    }
     this.#disposalsSeen = this.engine.disposals;
   }
 
@@ -376,7 +373,7 @@ export abstract class Optimizer<O extends object> {
     newGroups.forEach((g, gi) => {
       // The saved initialLr, else the one a scheduler gave the group being replaced.
       const lr = initialLrs[gi] ?? (this.paramGroups[gi] as { initialLr?: unknown }).initialLr;
-      if (typeof lr === 'number') setInitialLr(g, lr);
+      if (typeof lr === 'number') setInitialLr(g as { initialLr?: number }, lr);
       this.paramGroups[gi] = g;
     });
     this.#plans = plans;

@@ -112,9 +112,14 @@ export function checkInitialLr(v: unknown, where: string): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${where}: initialLr must be a finite number >= 0, got ${show(v)}`);
 }
 
-/** Sets `group.initialLr` as schedulers do: not enumerable, so it stays out of option checks. */
-export function setInitialLr(group: object, value: number): void {
-  Object.defineProperty(group, 'initialLr', { value, writable: true, configurable: true, enumerable: false });
+/**
+ * Sets `group.initialLr` (torch's `initial_lr`), as schedulers and `loadStateDict()` do: not
+ * enumerable, so it stays out of option checks, unless the group already has it as a plain property.
+ */
+export function setInitialLr(group: { initialLr?: number }, value: number): void {
+  const d = Object.getOwnPropertyDescriptor(group, 'initialLr');
+  if (d?.enumerable && d.writable) group.initialLr = value;
+  else Object.defineProperty(group, 'initialLr', { value, writable: true, configurable: true, enumerable: false });
 }
 
 /**

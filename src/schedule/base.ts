@@ -21,6 +21,7 @@
  * `loadStateDict()`, together with the optimizer's own state (which holds the current lrs).
  */
 import { type Check, checkKeys, cloneJson, type Ctx, finite, int, isRecord, perGroup, show } from '../validation/index.js';
+import { setInitialLr } from '../optim/state-dict.js';
 import { type MomentumKey, setMomentum } from './momentum.js';
 
 /** A param group as schedulers see it. */
@@ -101,12 +102,7 @@ export function checkGroups(optimizer: SchedulableOptimizer, n: number, where: s
   });
 }
 
-/** Sets `group.initialLr` (non-enumerable unless the group already has it as a plain property). */
-export function setInitialLr(group: SchedulableGroup, value: number): void {
-  const d = Object.getOwnPropertyDescriptor(group, 'initialLr');
-  if (d?.enumerable && d.writable) group.initialLr = value;
-  else Object.defineProperty(group, 'initialLr', { value, writable: true, configurable: true, enumerable: false });
-}
+export { setInitialLr };
 
 const GROUP_KEYS = ['lr', 'momentum', 'betas', 'initialLr'] as const;
 

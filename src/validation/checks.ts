@@ -149,13 +149,6 @@ export const scalarOrPerGroup =
     else check(v, name, where, ctx);
   };
 
-/** A Float32Array, of exactly `length` elements when given. */
-export const float32Array =
-  (length?: number): Check =>
-  (v, name, where) => {
-    if (!(v instanceof Float32Array)) throw new TypeError(`${where}: ${name} must be a Float32Array, got ${show(v)}`);
-    if (length !== undefined && v.length !== length) throw new RangeError(`${where}: ${name} must have ${length} elements, got ${v.length}`);
-  };
 
 /**
  * Throws a TypeError when a step closure returned a Promise: steps are synchronous, and an async
