@@ -30,6 +30,8 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   momentumDecay: unit(0.01),
   etas: fc.tuple(fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.double({ min: 1.01, max: 3, noNaN: true })),
   stepSizes: fc.tuple(fc.double({ min: 1e-7, max: 1e-3, noNaN: true }), fc.double({ min: 0.01, max: 50, noNaN: true })),
+  weightLrPower: unit(4),
+  warmupSteps: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
 };
 
 let all: Engine[];
@@ -55,6 +57,7 @@ function optionsFor(name: string): fc.Arbitrary<Record<string, unknown>> {
   }
   return fc.record(rec).map((o) => {
     if (o.nesterov) Object.assign(o, { momentum: Math.max(0.1, o.momentum as number), dampening: 0 });
+    if (name === 'schedule_free_adamw') o.betas = [Math.max(0.01, (o.betas as number[])[0]!), (o.betas as number[])[1]!]; // divides by β1
     return o;
   });
 }
