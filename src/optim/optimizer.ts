@@ -100,12 +100,6 @@ export abstract class Optimizer<O extends object> {
   protected checkGroup(_group: O, _where: string): void {}
   /** Updates one run; `run.step` has already been incremented. */
   protected abstract stepRun(group: O, run: Run, k: Kernels): void;
-  /** Each group's validated options and runs, brought up to date as a step would (for state work outside step()). */
-  protected syncedRuns(method: string): Array<{ readonly options: O; readonly runs: readonly Run[] }> {
-    this.#checkLive(method);
-    this.#sync(method);
-    return this.#plans.map((p) => ({ options: p.options, runs: p.runs }));
-  }
 
   /** @internal each optimizer class passes its name, defaults and option checks */
   constructor(params: ParamsInput<O>, options: Partial<O> | undefined, spec: { name: string; defaults: O; schema: Schema<O> }) {

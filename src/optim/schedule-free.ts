@@ -192,7 +192,7 @@ export class ScheduleFreeAdamW extends Optimizer<Resolved> {
    */
   evalParams(): void {
     if (this.#kept !== undefined) return;
-    const groups = this.syncedRuns('evalParams');
+    const groups = this.prepare('evalParams');
     const runs = groups.flatMap((g) => g.runs.map((run) => ({ options: g.options, run })));
     const offsets = this.engine.allocMany(runs.map((r) => r.run.n));
     const k = this.engine.kernels;
