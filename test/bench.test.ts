@@ -205,7 +205,7 @@ describe('report', () => {
     expect(svg).toContain('16M');
   });
   it('writes the many-tensor and allocation sections as aligned markdown tables', () => {
-    const md = markdownReport({ ...res, allocation: [{ optimizer: 'adam', heapBefore: 123456, heapAfter: 125000, gcCount: 2 }] }, 'speedup.svg');
+    const md = markdownReport({ ...res, allocation: [{ optimizer: 'adam', backend: 'simd', steps: 10000, size: 1024, heapBefore: 123456, heapAfter: 125000, gcCount: 2 }] }, 'speedup.svg');
     const after = (title: string) => md.slice(md.indexOf(title)).split('\n').slice(4, 7);
     expect(after('## Many tensors')).toEqual([
       '| optimizer | tensors | params | flat | one `parameters()` call | one call per tensor | contiguous / flat | separate / flat |',
