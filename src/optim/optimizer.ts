@@ -44,7 +44,7 @@ interface Plan<O> {
   target: ParamGroup<O>;
   watch: Watch;
   pairs: Pairs;
-  /** A plain copy of the group's validated hyperparameters: what the kernels are given. */
+  /** A frozen copy of the group's validated hyperparameters: what the kernels are given. A change makes a new one, so a `stepRun` may keep what it derives from them keyed by the object. */
   options: ParamGroup<O>;
 }
 
@@ -172,6 +172,18 @@ export abstract class Optimizer<O extends object> {
     this.#disposalsSeen = this.engine.disposals;
   }
 
+  /** True when every group's plan is up to date: the step's fast path (small enough to be inlined; allocates nothing). */
+  #current(): boolean {
+    const groups = this.paramGroups;
+    const plans = this.#plans;
+    if (groups.length !== plans.length) return false;
+    for (let gi = 0; gi < plans.length; gi++) {
+      const plan = plans[gi]!;
+      if (groups[gi] !== plan.group || plan.watch.edited || !sameParams(plan.target.params, plan.params) || !samePairs(plan.pairs)) return false;
+    }
+    return true;
+  }
+
   /**
    * Brings every group's plan up to date with the group (validating changed hyperparameters,
    * re-laying out edited parameter lists, reserving buffers newly needed), or throws having
@@ -250,7 +262,7 @@ export abstract class Optimizer<O extends object> {
       plan.watch.edited = false;
       const t = targetOf(g);
       plan.pairs = pairsOf(t);
-      plan.options = { ...own({ ...t }), params: t.params };
+      plan.options = frozenOptions(t);
     }
   }
 
@@ -272,7 +284,7 @@ export abstract class Optimizer<O extends object> {
       // The closure may have disposed or edited anything: check again.
       this.#checkLive('step');
     }
-    this.#sync('step');
+    if (!this.#current()) this.#sync('step');
     const k = this.engine.kernels;
     const plans = this.#plans;
     for (let gi = 0; gi < plans.length; gi++) {
@@ -391,4 +403,11 @@ export abstract class Optimizer<O extends object> {
     if (!this.engine.disposed) for (const plan of this.#plans) release(this.engine, plan.runs);
     this.#plans = [];
   }
+}
+
+/** A frozen copy of group `t`'s options (array options copied and frozen too), with its parameter list. */
+function frozenOptions<G extends { params: readonly Parameter[] }>(t: G): G {
+  const o = own({ ...t }) as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'params' && Array.isArray(o[k])) Object.freeze(o[k]);
+  return Object.freeze({ ...o, params: t.params }) as G;
 }
