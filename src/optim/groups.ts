@@ -22,6 +22,13 @@ export function own<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) && k !== 'params' ? [...v] : v])) as T;
 }
 
+/** A frozen copy of group `t`'s options (array options copied and frozen too), with its parameter list. */
+export function frozenOptions<G extends { params: readonly unknown[] }>(t: G): G {
+  const o = own({ ...t }) as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'params' && Array.isArray(o[k])) Object.freeze(o[k]);
+  return Object.freeze({ ...o, params: t.params }) as G;
+}
+
 /** What a plain array or typed array passed as a parameter should have been. */
 function notAParameter(p: unknown, i: number): string {
   if (ArrayBuffer.isView(p) || Array.isArray(p)) {
