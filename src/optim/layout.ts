@@ -35,7 +35,7 @@ export interface Run {
   /** Buffers created (zeroed) for this step because the options now need them: torch would find them unset. */
   fresh?: Set<string>;
   /** What the optimizer's `stepRun` keeps between steps of this run (never saved). */
-  memo: unknown;
+  memo?: unknown;
 }
 
 /** A state buffer a run still needs: filled in by {@link reserve}. */
