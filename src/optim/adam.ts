@@ -14,15 +14,37 @@
  * ```
  * State: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (amsgrad).
  */
-import { type Kernels, scalars } from '../wasm/kernels.js';
+import { type Kernels, scalarIndex, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { AdamCorrections } from './bias-correction.js';
 import { MOMENT_SCHEMA, momentDefaults, setMomentScalars } from './option-fields.js';
 import type { DecoupledOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, type Schema } from '../validation/index.js';
 
-/** The kernels' scalars, filled before each call (adam_f32 and adam_amsgrad_f32 share them). */
-const ADAM = scalars('adam_f32');
+/**
+ * What a run keeps between steps: the kernels' scalars (adam_f32 and adam_amsgrad_f32 share
+ * them), those that depend on the options alone filled when the options object changes (the base
+ * class makes a new, frozen one for every change), and its bias corrections.
+ */
+interface AdamMemo {
+  options: Required<AdamOptions>;
+  readonly s: ReturnType<typeof scalars<'adam_f32'>>;
+  readonly bc: AdamCorrections;
+}
+
+const NEG_STEP = scalarIndex('adam_f32', 'negStep');
+const INV_BC2_SQRT = scalarIndex('adam_f32', 'invBc2Sqrt');
+
+function adamMemo(o: Required<AdamOptions>, memo: AdamMemo | undefined): AdamMemo {
+  const b1 = o.betas[0], b2 = o.betas[1];
+  if (memo === undefined) memo = { options: o, s: scalars('adam_f32'), bc: new AdamCorrections(o.lr, b1, b2) };
+  else memo.bc.update(o.lr, b1, b2);
+  memo.options = o;
+  setMomentScalars(memo.s, o);
+  memo.s.eps = o.eps;
+  return memo;
+}
 
 /**
  * Options of {@link Adam} and {@link AdamW}, as passed to its constructor: every field optional
@@ -77,17 +99,13 @@ export class Adam extends Optimizer<Required<AdamOptions>> {
   }
 
   protected stepRun(o: Required<AdamOptions>, run: Run, k: Kernels): void {
-    const { lr, eps } = o;
-    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
-    const t = run.step;
-    const s = ADAM;
-    setMomentScalars(s, o);
-    s.negStep = -lr / (1 - b1 ** t);
-    s.invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
-    s.eps = eps;
-    const { exp_avg: m, exp_avg_sq: v, max_exp_avg_sq: x } = run.buffers as Record<string, number>;
-    if (o.amsgrad) k.adam_amsgrad_f32(run.offset, run.gradOffset, m!, v!, x!, run.n, s);
-    else k.adam_f32(run.offset, run.gradOffset, m!, v!, run.n, s);
+    let memo = run.memo as AdamMemo | undefined;
+    if (memo?.options !== o) memo = run.memo = adamMemo(o, memo);
+    const s = memo.s;
+    memo.bc.write(run.step, s.values, NEG_STEP, INV_BC2_SQRT);
+    const b = run.buffers;
+    if (o.amsgrad) k.adam_amsgrad_f32(run.offset, run.gradOffset, b.exp_avg!, b.exp_avg_sq!, b.max_exp_avg_sq!, run.n, s);
+    else k.adam_f32(run.offset, run.gradOffset, b.exp_avg!, b.exp_avg_sq!, run.n, s);
   }
 
 }

@@ -22,6 +22,13 @@ export function own<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) && k !== 'params' ? [...v] : v])) as T;
 }
 
+/** A frozen copy of group `t`'s options (array options copied and frozen too), with its parameter list. */
+export function frozenOptions<G extends { params: readonly unknown[] }>(t: G): G {
+  const o = own({ ...t }) as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'params' && Array.isArray(o[k])) Object.freeze(o[k]);
+  return Object.freeze({ ...o, params: t.params }) as G;
+}
+
 /** What a plain array or typed array passed as a parameter should have been. */
 function notAParameter(p: unknown, i: number): string {
   if (ArrayBuffer.isView(p) || Array.isArray(p)) {
@@ -145,7 +152,12 @@ export function samePairs(pairs: Pairs): boolean {
   for (let i = 0; i < pairs.length; i++) {
     const e = pairs[i]!;
     const a = e[0];
-    if (a.length !== 2 || !Object.is(a[0], e[1]) || !Object.is(a[1], e[2])) return false;
+    if (a.length !== 2) return false;
+    const x = a[0], y = a[1];
+    // Equal and nonzero is the same value. Object.is only otherwise (±0, NaN, a change): called
+    // on every step it boxes a double element, an allocation per step.
+    if (x === e[1] && y === e[2] && x !== 0 && y !== 0) continue;
+    if (!Object.is(x, e[1]) || !Object.is(y, e[2])) return false;
   }
   return true;
 }

@@ -34,6 +34,8 @@ export interface Run {
   buffers: Record<string, number>;
   /** Buffers created (zeroed) for this step because the options now need them: torch would find them unset. */
   fresh?: Set<string>;
+  /** What the optimizer's `stepRun` keeps between steps of this run (never saved). */
+  memo?: unknown;
 }
 
 /** A state buffer a run still needs: filled in by {@link reserve}. */
@@ -100,7 +102,7 @@ export function planRuns(params: readonly Parameter[], states: ReadonlyArray<Par
       cur.params.push(p);
       cur.n += p.length;
     } else {
-      cur = { params: [p], offset: p.offset, gradOffset: p.gradOffset, n: p.length, step, scalars, buffers: {} };
+      cur = { params: [p], offset: p.offset, gradOffset: p.gradOffset, n: p.length, step, scalars, buffers: {}, memo: undefined };
       curKey = key;
       runs.push(cur);
     }

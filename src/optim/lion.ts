@@ -22,7 +22,19 @@ import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
-const LION = scalars('lion_f32');
+/** What a run keeps between steps: the kernel's scalars, filled from `options`. */
+interface LionMemo {
+  options: Required<LionOptions>;
+  readonly s: ReturnType<typeof scalars<'lion_f32'>>;
+}
+
+function lionMemo(o: Required<LionOptions>, memo: LionMemo | undefined): LionMemo {
+  const s = memo?.s ?? scalars('lion_f32');
+  setDecayRateScalars(s, o);
+  s.weightDecay = o.weightDecay;
+  s.negLr = -o.lr;
+  return { options: o, s };
+}
 
 /**
  * Options of {@link Lion}, as passed to its constructor: every field optional, defaults as noted
@@ -65,11 +77,10 @@ export class Lion extends Optimizer<Required<LionOptions>> {
   }
 
   protected stepRun(o: Required<LionOptions>, run: Run, k: Kernels): void {
-    const s = LION;
-    setDecayRateScalars(s, o);
-    s.weightDecay = o.weightDecay;
-    s.negLr = -o.lr;
-    k.lion_f32(run.offset, run.gradOffset, run.buffers.exp_avg!, run.n, s);
+    // Every scalar depends on the options alone: filled when the (frozen) options object changes.
+    let memo = run.memo as LionMemo | undefined;
+    if (memo?.options !== o) memo = run.memo = lionMemo(o, memo);
+    k.lion_f32(run.offset, run.gradOffset, run.buffers.exp_avg!, run.n, memo.s);
   }
 
 }

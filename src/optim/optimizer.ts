@@ -17,7 +17,7 @@
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { checkParams, splitGroups, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
+import { checkParams, frozenOptions, splitGroups, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
 import { type BufferLength, fill, missing, type Need, paramStates, planRuns, release, reserve, reuse, type Run, type ParamState, SAME_LENGTH } from './layout.js';
 import { finiteScalar, parseState, savedGroups, savedGroupsIn, savedState, setInitialLr, type StateDict } from './state-dict.js';
 import { checkKeys, checkOptions, notAPromise, type Schema } from '../validation/index.js';
@@ -44,7 +44,7 @@ interface Plan<O> {
   target: ParamGroup<O>;
   watch: Watch;
   pairs: Pairs;
-  /** A plain copy of the group's validated hyperparameters: what the kernels are given. */
+  /** A frozen copy of the group's validated hyperparameters: what the kernels are given. A change makes a new one, so a `stepRun` may keep what it derives from them keyed by the object. */
   options: ParamGroup<O>;
 }
 
@@ -172,6 +172,19 @@ export abstract class Optimizer<O extends object> {
     this.#disposalsSeen = this.engine.disposals;
   }
 
+  /** True when every group's plan is up to date: the step's fast path (small enough to be inlined; allocates nothing). */
+  #current(): boolean {
+    const groups = this.paramGroups, plans = this.#plans;
+    if (groups.length !== plans.length) return false;
+    for (let gi = 0; gi < plans.length; gi++) if (!this.#fresh(groups[gi]!, plans[gi]!)) return false;
+    return true;
+  }
+
+  /** True when group `g`'s plan is up to date. Reads go to the plain object behind the proxy (reading through a proxy is slow). */
+  #fresh(g: ParamGroup<O>, plan: Plan<O>): boolean {
+    return g === plan.group && !plan.watch.edited && sameParams(plan.target.params, plan.params) && samePairs(plan.pairs);
+  }
+
   /**
    * Brings every group's plan up to date with the group (validating changed hyperparameters,
    * re-laying out edited parameter lists, reserving buffers newly needed), or throws having
@@ -184,13 +197,7 @@ export abstract class Optimizer<O extends object> {
       throw new TypeError(`${this.name}.${method}: paramGroups has ${groups.length} groups, the optimizer was given ${plans.length}; add groups with addParamGroup()`);
     }
     let stale: number[] | undefined;
-    for (let gi = 0; gi < groups.length; gi++) {
-      const g = groups[gi]!;
-      const plan = plans[gi]!;
-      // Reads go to the plain object behind the proxy (reading through a proxy is slow).
-      if (g === plan.group && !plan.watch.edited && sameParams(plan.target.params, plan.params) && samePairs(plan.pairs)) continue;
-      (stale ??= []).push(gi);
-    }
+    for (let gi = 0; gi < groups.length; gi++) if (!this.#fresh(groups[gi]!, plans[gi]!)) (stale ??= []).push(gi);
     if (stale === undefined) return;
     const where = `${this.name}.${method}`;
     // Something changed: check everything first, then reserve, then commit.
@@ -248,9 +255,8 @@ export abstract class Optimizer<O extends object> {
       plan.target = targetOf(g);
       plan.watch = watchOf(g)!;
       plan.watch.edited = false;
-      const t = targetOf(g);
-      plan.pairs = pairsOf(t);
-      plan.options = { ...own({ ...t }), params: t.params };
+      plan.pairs = pairsOf(plan.target);
+      plan.options = frozenOptions(plan.target);
     }
   }
 
@@ -272,9 +278,8 @@ export abstract class Optimizer<O extends object> {
       // The closure may have disposed or edited anything: check again.
       this.#checkLive('step');
     }
-    this.#sync('step');
-    const k = this.engine.kernels;
-    const plans = this.#plans;
+    if (!this.#current()) this.#sync('step');
+    const k = this.engine.kernels, plans = this.#plans;
     for (let gi = 0; gi < plans.length; gi++) {
       const plan = plans[gi]!;
       const group = plan.options;

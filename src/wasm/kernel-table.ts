@@ -57,3 +57,13 @@ export function kernelEntry(name: string): KernelEntry {
 export function scalars<K extends KernelName>(name: K): ScalarsOf<K> {
   return new (kernelEntry(name).decl.Scalars)() as ScalarsOf<K>;
 }
+
+/**
+ * Where scalar `scalar` of kernel `name` lies in its struct's `values` (and in the parameter
+ * block): for a hot path that writes a float32 there directly, without the struct's setter.
+ */
+export function scalarIndex<K extends KernelName>(name: K, scalar: keyof ScalarsOf<K> & string): number {
+  const i = kernelEntry(name).decl.scalars.indexOf(scalar);
+  if (i < 0) throw new TypeError(`wasm-optim: kernel ${name} has no scalar "${scalar}"`);
+  return i;
+}

@@ -10,7 +10,7 @@ import type { KernelDecl, Scalars, ScalarStruct } from '../reference/kernel.js';
 import { KERNEL_TABLE, type KernelName, PARAMS_BYTES, PARAMS_OFFSET } from './kernel-table.js';
 import * as reference from '../reference/index.js';
 
-export { KERNEL_NAMES, type KernelName, scalars } from './kernel-table.js';
+export { KERNEL_NAMES, type KernelName, scalarIndex, scalars } from './kernel-table.js';
 
 type Reference = typeof reference;
 type DropHeap<F> = F extends (h: Heap, ...rest: infer A) => infer R ? (...args: A) => R : never;
