@@ -88,6 +88,7 @@ const OPTIONS: Record<OptimizerName, Record<string, unknown>> = {
   nadam: { lr: 0.01 },
   radam: { lr: 0.01 },
   rprop: { lr: 0.01 },
+  adan: { lr: 0.01, weightDecay: 0.02 },
 };
 
 describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {
