@@ -12,6 +12,7 @@ export * from './nadam';
 export * from './radam';
 export * from './rprop';
 export * from './adan';
+export * from './lars';
 export * from './reduce';
 export * from './elementwise';
 export * from './roofline';

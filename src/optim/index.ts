@@ -14,4 +14,5 @@ export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
 export * from './adan.js';
+export * from './lars.js';
 export * from './options.js';
