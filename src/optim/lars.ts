@@ -19,6 +19,10 @@
  * choice is made per param group: put biases and norm scales in a group with
  * `weightDecayMask: false` (or `weightDecay: 0`) and `trustRatioMask: false`.
  *
+ * With weight decay, optax (and so this class) divides by ‖g + λ·p‖ + ε where the paper's
+ * Algorithm 1 divides by ‖g‖ + λ·‖p‖ (`scale_by_trust_ratio` takes the norm of the update that
+ * `add_decayed_weights` made); without it the two agree.
+ *
  * State: `momentum_buffer` (b, optax's `trace`).
  */
 import { SCRATCH_OFFSET } from '../engine.js';
