@@ -20,27 +20,41 @@
   return load<f32>(gp) * gs + wd * load<f32>(pp);
 }
 
+// The squares of x's four lanes, each rounded to f32, widened to f64: lanes (0, 1) and (2, 3).
+// @ts-ignore: decorator
+@inline function squaresLow(x: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.mul(x, x));
+}
+// @ts-ignore: decorator
+@inline function squaresHigh(x: v128): v128 {
+  const xx = f32x4.mul(x, x);
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(xx, xx, 2, 3, 2, 3));
+}
+// Lane sums (s0, s1) and (s2, s3) combined as (s0 + s2) + (s1 + s3).
+// @ts-ignore: decorator
+@inline function laneTotal(low: v128, high: v128): f64 {
+  const t = f64x2.add(low, high);
+  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+}
+
 export function lars_norms_f32(param: usize, grad: usize, out: usize, n: i32, params: usize): void {
   const gs = load<f32>(params), wd = load<f32>(params, 4);
   let i = 0;
   let su: f64 = 0, sp: f64 = 0;
   if (ASC_FEATURE_SIMD) {
     const vgs = f32x4.splat(gs), vwd = f32x4.splat(wd);
-    let u01 = f64x2.splat(0), u23 = f64x2.splat(0), p01 = f64x2.splat(0), p23 = f64x2.splat(0);
+    let uLow = f64x2.splat(0), uHigh = f64x2.splat(0), pLow = f64x2.splat(0), pHigh = f64x2.splat(0);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(param + o);
       const u = f32x4.add(f32x4.mul(v128.load(grad + o), vgs), f32x4.mul(vwd, p));
-      const uu = f32x4.mul(u, u), pp = f32x4.mul(p, p);
-      u01 = f64x2.add(u01, f64x2.promote_low_f32x4(uu));
-      u23 = f64x2.add(u23, f64x2.promote_low_f32x4(v128.shuffle<f32>(uu, uu, 2, 3, 2, 3)));
-      p01 = f64x2.add(p01, f64x2.promote_low_f32x4(pp));
-      p23 = f64x2.add(p23, f64x2.promote_low_f32x4(v128.shuffle<f32>(pp, pp, 2, 3, 2, 3)));
+      uLow = f64x2.add(uLow, squaresLow(u));
+      uHigh = f64x2.add(uHigh, squaresHigh(u));
+      pLow = f64x2.add(pLow, squaresLow(p));
+      pHigh = f64x2.add(pHigh, squaresHigh(p));
     }
-    // (s0 + s2) and (s1 + s3) in the two lanes, then their sum.
-    const us = f64x2.add(u01, u23), ps = f64x2.add(p01, p23);
-    su = f64x2.extract_lane(us, 0) + f64x2.extract_lane(us, 1);
-    sp = f64x2.extract_lane(ps, 0) + f64x2.extract_lane(ps, 1);
+    su = laneTotal(uLow, uHigh);
+    sp = laneTotal(pLow, pHigh);
   } else {
     let u0: f64 = 0, u1: f64 = 0, u2: f64 = 0, u3: f64 = 0;
     let p0: f64 = 0, p1: f64 = 0, p2: f64 = 0, p3: f64 = 0;

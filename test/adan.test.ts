@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Adan, type AdanOptions } from '../src/optim/adan.js';
 import { engines } from './helpers/lockstep.js';
+import { expectAliasTestSolves } from './helpers/alias-runs.js';
 import { expectBits, expectEditRefused, expectNear, onAllBackends, seededValues } from './helpers/backends.js';
 
 const f = Math.fround;
@@ -51,24 +52,6 @@ function adanF64(p0: ArrayLike<number>, grads: ArrayLike<number>[], o: F64Adan):
     out.push(p.slice());
   });
   return out;
-}
-
-/** Runs `steps` steps of f's gradient from `init` on every engine; expects the same bits on all; returns the last engine's params. */
-function minimize(options: AdanOptions, init: number[], grad: (x: Float32Array) => number[], steps: number): Float32Array {
-  const finals = all.map((e) => {
-    const [w] = e.parameters([Float32Array.from(init)]);
-    const opt = new Adan([w!], options);
-    for (let s = 0; s < steps; s++) {
-      w!.grad.set(grad(w!.data));
-      opt.step();
-    }
-    const out = w!.data.slice();
-    opt.dispose();
-    w!.dispose();
-    return out;
-  });
-  finals.forEach((x, k) => expectBits(x, finals[finals.length - 1]!, `${all[k]!.backend}`));
-  return finals[finals.length - 1]!;
 }
 
 /** Python's '{:.2E}' format. */
@@ -143,11 +126,7 @@ describe('Adan', () => {
   });
 
   it('optax alias_test: 10000 steps at lr 0.1 solve the parabola and Rosenbrock (3e-2 tolerance)', () => {
-    const target = [1, -1, 1];
-    const parabola = minimize({ lr: 0.1 }, [-1, 10, 1], (x) => Array.from(x, (v, i) => 2 * (v - target[i]!)), 10000);
-    expectNear(parabola, target, 'parabola', 3e-2, 3e-2);
-    const rosen = minimize({ lr: 0.1 }, [0, 0], ([x, y]) => [-2 * (1 - x!) - 400 * x! * (y! - x! * x!), 200 * (y! - x! * x!)], 10000);
-    expectNear(rosen, [1, 1], 'rosenbrock', 3e-2, 3e-2);
+    expectAliasTestSolves(all, Adan, { lr: 0.1 });
   });
 
   it('validates options with errors naming the argument, and leaves state untouched', () => {

@@ -10,6 +10,8 @@ import { type Engine, SCRATCH_OFFSET } from '../src/engine.js';
 import { LARS, type LARSOptions } from '../src/optim/lars.js';
 import { scalars } from '../src/wasm/kernel-table.js';
 import { engines } from './helpers/lockstep.js';
+import { expectAliasTestSolves } from './helpers/alias-runs.js';
+import { LANE_P4, laneSum } from './helpers/lane-sum.js';
 import { expectBits, expectEditRefused, expectNear, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
 
 const f = Math.fround;
@@ -48,24 +50,6 @@ function larsF64(p0: ArrayLike<number>[], grads: ArrayLike<number>[][], o: F64La
     });
     return w.map((x) => x.slice());
   });
-}
-
-/** `steps` steps of `grad` from `init` on every engine; expects the same bits on all; returns the result. */
-function minimize(options: LARSOptions, init: number[], grad: (x: Float32Array) => number[], steps: number): Float32Array {
-  const finals = all.map((e) => {
-    const [w] = e.parameters([Float32Array.from(init)]);
-    const opt = new LARS([w!], options);
-    for (let s = 0; s < steps; s++) {
-      w!.grad.set(grad(w!.data));
-      opt.step();
-    }
-    const out = w!.data.slice();
-    opt.dispose();
-    w!.dispose();
-    return out;
-  });
-  finals.forEach((x, k) => expectBits(x, finals[finals.length - 1]!, `${all[k]!.backend}`));
-  return finals[finals.length - 1]!;
 }
 
 describe('LARS', () => {
@@ -143,18 +127,7 @@ describe('LARS', () => {
   });
 
   it('the norm kernel sums u² and p² in the documented lane order on every backend, at every tail size', () => {
-    // Squares 1e-18 … 1e-2 apart: (s0 + s2) + (s1 + s3) differs from the other groupings for these four.
-    const P4 = [0.0390625, 1.0244548320770264e-8, 2.0954757928848267e-9, 0.09375];
-    const sq = (x: number): number => f(x * x);
-    const laneSum = (xs: ArrayLike<number>): number => {
-      const n4 = xs.length & ~3;
-      const s = [0, 0, 0, 0];
-      for (let i = 0; i < n4; i++) s[i & 3] = s[i & 3]! + sq(xs[i]!);
-      let t = s[0]! + s[2]! + (s[1]! + s[3]!);
-      for (let i = n4; i < xs.length; i++) t += sq(xs[i]!);
-      return t;
-    };
-    expect(laneSum(P4)).not.toBe(P4.reduce((a, x) => a + sq(x), 0));
+    const P4 = LANE_P4;
     for (const n of TAIL_SIZES) {
       const p = Float32Array.from({ length: n }, (_, i) => P4[i % 4]! * (i % 5 === 4 ? -1 : 1));
       const g = Float32Array.from({ length: n }, (_, i) => P4[(i + 1) % 4]! * 3);
@@ -195,11 +168,7 @@ describe('LARS', () => {
   });
 
   it('optax alias_test: 10000 steps at lr 1 solve the parabola and Rosenbrock (3e-2 tolerance)', () => {
-    const target = [1, -1, 1];
-    const parabola = minimize({ lr: 1 }, [-1, 10, 1], (x) => Array.from(x, (v, i) => 2 * (v - target[i]!)), 10000);
-    expectNear(parabola, target, 'parabola', 3e-2, 3e-2);
-    const rosen = minimize({ lr: 1 }, [0, 0], ([x, y]) => [-2 * (1 - x!) - 400 * x! * (y! - x! * x!), 200 * (y! - x! * x!)], 10000);
-    expectNear(rosen, [1, 1], 'rosenbrock', 3e-2, 3e-2);
+    expectAliasTestSolves(all, LARS, { lr: 1 });
   });
 
   it('validates options with errors naming the argument, and leaves state untouched', () => {
