@@ -12,6 +12,8 @@ export * from './nadam';
 export * from './radam';
 export * from './rprop';
 export * from './schedule-free';
+export * from './adan';
+export * from './lars';
 export * from './reduce';
 export * from './elementwise';
 export * from './roofline';

@@ -8,6 +8,7 @@ import { type Engine, SCRATCH_OFFSET } from '../src/engine.js';
 import { Lamb } from '../src/optim/lamb.js';
 import { scalars } from '../src/wasm/kernel-table.js';
 import { engines } from './helpers/lockstep.js';
+import { LANE_P4, laneSum } from './helpers/lane-sum.js';
 import { expectBits, expectEditRefused, expectNear, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
 
 const f = Math.fround;
@@ -65,19 +66,8 @@ describe('Lamb', () => {
   });
 
   it('the moments kernel sums u² and p² in the documented lane order on every backend, at every tail size', () => {
-    // Squares 1e-18 … 1e-2 apart: (s0 + s2) + (s1 + s3), ((s0 + s1) + s2) + s3 and
-    // (s0 + s1) + (s2 + s3) are three different f64 values for these four.
-    const P4 = [0.0390625, 1.0244548320770264e-8, 2.0954757928848267e-9, 0.09375];
-    const sq = (x: number): number => f(x * x);
-    const laneSum = (xs: ArrayLike<number>): number => {
-      const n4 = xs.length & ~3;
-      const s = [0, 0, 0, 0];
-      for (let i = 0; i < n4; i++) s[i & 3] = s[i & 3]! + sq(xs[i]!);
-      let t = s[0]! + s[2]! + (s[1]! + s[3]!);
-      for (let i = n4; i < xs.length; i++) t += sq(xs[i]!);
-      return t;
-    };
-    expect(laneSum(P4)).not.toBe(P4.reduce((a, x) => a + sq(x), 0));
+    const P4 = LANE_P4;
+    expect(laneSum(P4)).not.toBe(P4.reduce((a, x) => a + f(x * x), 0));
     for (const n of TAIL_SIZES) {
       const p = Float32Array.from({ length: n }, (_, i) => P4[i % 4]! * (i % 5 === 4 ? -1 : 1));
       const g = seededValues(n + 1000, n, 7);

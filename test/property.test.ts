@@ -33,6 +33,14 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   stepSizes: fc.tuple(fc.double({ min: 1e-7, max: 1e-3, noNaN: true }), fc.double({ min: 0.01, max: 50, noNaN: true })),
   weightLrPower: unit(4),
   warmupSteps: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
+  weightDecayMask: fc.boolean(),
+  trustRatioMask: fc.boolean(),
+  trustCoefficient: unit(0.1),
+};
+
+/** Where an option's values differ by optimizer (Adan's three betas). */
+const OPTIMIZER_ARBS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
+  adan: { betas: fc.tuple(unit(0.999), unit(0.999), unit(0.9999)) },
 };
 
 let all: Engine[];
@@ -52,13 +60,13 @@ beforeAll(async () => {
 function optionsFor(name: string): fc.Arbitrary<Record<string, unknown>> {
   const rec: Record<string, fc.Arbitrary<unknown>> = {};
   for (const k of keysOf[name]!) {
-    const arb = OPTION_ARBS[k];
+    const arb = OPTIMIZER_ARBS[name]?.[k] ?? OPTION_ARBS[k];
     if (!arb) throw new Error(`no arbitrary for option ${name}.${k}`);
     rec[k] = arb;
   }
   return fc.record(rec).map((o) => {
-    if (o.nesterov) Object.assign(o, { momentum: Math.max(0.1, o.momentum as number), dampening: 0 });
     if (name === 'schedule_free_adamw') o.betas = [Math.max(0.01, (o.betas as number[])[0]!), (o.betas as number[])[1]!]; // divides by β1
+    if (o.nesterov) Object.assign(o, { momentum: Math.max(0.1, o.momentum as number) }, 'dampening' in o ? { dampening: 0 } : {});
     return o;
   });
 }

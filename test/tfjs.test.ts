@@ -89,6 +89,8 @@ const OPTIONS: Record<OptimizerName, Record<string, unknown>> = {
   radam: { lr: 0.01 },
   rprop: { lr: 0.01 },
   schedule_free_adamw: { lr: 0.01 },
+  adan: { lr: 0.01, weightDecay: 0.02 },
+  lars: { lr: 0.5, weightDecay: 0.01, nesterov: true },
 };
 
 describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {

@@ -14,4 +14,6 @@ export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
 export * from './schedule-free.js';
+export * from './adan.js';
+export * from './lars.js';
 export * from './options.js';

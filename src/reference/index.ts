@@ -14,6 +14,8 @@ export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
 export * from './schedule-free.js';
+export * from './adan.js';
+export * from './lars.js';
 export * from './reduce.js';
 export * from './elementwise.js';
 export * from './roofline.js';
