@@ -2,7 +2,7 @@
  * The live benchmark: one optimizer step over 1M parameters on each path (SIMD, scalar, pure JS)
  * in this browser, steps interleaved across paths, median of the timed steps after a warm-up.
  */
-import { type Backend, createEngine, OPTIMIZERS, type OptimizerName } from 'wasm-optim';
+import { type Backend, createEngine, type Optimizer, OPTIMIZERS, type OptimizerName, type Parameter } from 'wasm-optim';
 
 export interface BenchRow {
   optimizer: string;
@@ -20,7 +20,8 @@ export async function liveBenchmark(optimizers: string[], size = 1 << 20, timed 
     const rigs = engines.map((e) => {
       const [p] = e.parameters([size]);
       for (let i = 0; i < size; i++) p!.grad[i] = Math.sin(i) * 0.01;
-      const opt = new OPTIMIZERS[name as OptimizerName]([p!], { lr: 1e-3 } as never);
+      const Cls = OPTIMIZERS[name as OptimizerName] as unknown as new (params: Parameter[], options: object) => Optimizer<object>;
+      const opt = new Cls([p!], { lr: 1e-3 });
       return { p: p!, opt };
     });
     const times: number[][] = backends.map(() => []);

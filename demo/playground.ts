@@ -3,7 +3,7 @@
  * two-element parameter in one engine, and every step writes the analytic gradient into the
  * parameter's grad view and calls `step()` — the same loop a training script runs.
  */
-import { type Engine, OPTIMIZERS, type OptimizerName, registrations } from 'wasm-optim';
+import { type Engine, type Optimizer, OPTIMIZERS, type OptimizerName, type Parameter, registrations } from 'wasm-optim';
 import type { TestFunction } from './functions.js';
 
 export interface Trajectory {
@@ -31,7 +31,8 @@ export function runTrajectories(
   const params = engine.parameters(choices.map((_, i) => ({ shape: regs[i]?.shape?.(2, 0) ?? [2], data: fn.start })));
   try {
     const opts = choices.map((c, i) => {
-      const Cls = OPTIMIZERS[c.optimizer as OptimizerName];
+      // One plain constructor type (`new` on the union of every class is costly to type-check).
+      const Cls = OPTIMIZERS[c.optimizer as OptimizerName] as unknown as (new (params: Parameter[], options: unknown) => Optimizer<object>) | undefined;
       if (!Cls) throw new TypeError(`unknown optimizer "${c.optimizer}"`);
       return new Cls([params[i]!], (c.options ?? defaultOptions(c.optimizer, fn)) as never);
     });
