@@ -11,6 +11,8 @@ export * from './adamax';
 export * from './nadam';
 export * from './radam';
 export * from './rprop';
+export * from './asgd';
+export * from './yogi';
 export * from './reduce';
 export * from './elementwise';
 export * from './roofline';

@@ -13,4 +13,6 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './asgd.js';
+export * from './yogi.js';
 export * from './options.js';

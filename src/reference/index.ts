@@ -13,6 +13,8 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './asgd.js';
+export * from './yogi.js';
 export * from './reduce.js';
 export * from './elementwise.js';
 export * from './roofline.js';
