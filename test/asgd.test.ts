@@ -4,8 +4,6 @@
 // validation; every run compared bit for bit on simd, scalar and js.
 // (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
 // contract.test.ts and contract-state.test.ts.)
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { ASGD, type ASGDOptions } from '../src/optim/asgd.js';
@@ -13,26 +11,13 @@ import idiomaticAsgd from '../src/cli/bench/idiomatic/asgd.js';
 import { engines, firstBitDifference } from './helpers/lockstep.js';
 import { rng } from './helpers/random.js';
 import { expectBits, expectEditRefused, expectNear, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
+import { expectIdiomaticAgrees, expectTrajectoryNear, nextCases, perTensor } from './helpers/next-fixtures.js';
 
 const f = Math.fround;
 let all: Engine[];
 beforeAll(async () => {
   all = await engines(1 << 20);
 });
-
-interface NextCase {
-  name: string;
-  optimizer: string;
-  options: Record<string, number | boolean>;
-  params: number[][];
-  grads: number[][][];
-  expected: number[][][];
-  expected_state?: Record<string, number[][][]>;
-  tolerance: { abs: number; rel: number };
-}
-const FIXTURE = JSON.parse(gunzipSync(readFileSync(new URL('./fixtures/next/optimizers-next.json.gz', import.meta.url))).toString('utf8')) as { cases: NextCase[] };
-const CASES = FIXTURE.cases.filter((c) => c.optimizer === 'asgd');
-const camel = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
 
 /**
  * ASGD in float64 from the papers, not from torch's code: the SGD step with L2 decay and the step
@@ -60,6 +45,7 @@ function asgd64(p0: ArrayLike<number>, grads: ArrayLike<number>[], o: Required<A
 }
 
 const DEFAULTS: Required<ASGDOptions> = { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false };
+const CASES = nextCases('asgd', DEFAULTS);
 
 describe('ASGD', () => {
   it('first two steps by hand: p·(1 − λ·lr) − lr·g, then η = lr/(1 + λ·lr)^α; ax a copy of p; η and μ float32 state', () => {
@@ -124,19 +110,13 @@ describe('ASGD', () => {
   it('a float64 reference from the papers agrees with every reference trajectory and with this implementation, p and ax', () => {
     expect(CASES.map((c) => c.name)).toEqual(['asgd/default', 'asgd/weight_decay', 'asgd/averaging', 'asgd/averaging_wd_maximize']);
     for (const c of CASES) {
-      const o = { ...DEFAULTS, ...camel(c.options) } as Required<ASGDOptions>;
-      const { abs, rel } = c.tolerance;
-      const r = onAllBackends(all, ASGD, { options: o, init: c.params, grads: c.grads });
-      c.params.forEach((p0, t) => {
-        const ref = asgd64(p0, c.grads.map((gs) => gs[t]!), o);
-        c.expected.forEach((_, s) => {
-          const where = `${c.name} step ${s + 1} tensor ${t}`;
-          expectNear(c.expected[s]![t]!, ref.w[s]!, `fixture p vs float64, ${where}`, rel, abs);
-          expectNear(c.expected_state!.ax![s]![t]!, ref.a[s]!, `fixture ax vs float64, ${where}`, rel, abs);
-          expectNear(r.params[s]![t]!, ref.w[s]!, `p vs float64, ${where}`, rel, abs);
-          expectNear(r.states[s]![t]!.ax as Float32Array, ref.a[s]!, `ax vs float64, ${where}`, rel, abs);
-        });
-      });
+      const r = onAllBackends(all, ASGD, { options: c.resolved, init: c.params, grads: c.grads });
+      const w = perTensor(c, (p0, g) => asgd64(p0, g, c.resolved).w);
+      const a = perTensor(c, (p0, g) => asgd64(p0, g, c.resolved).a);
+      expectTrajectoryNear(c.expected, w, c, 'fixture p vs float64');
+      expectTrajectoryNear(c.expected_state!.ax!, a, c, 'fixture ax vs float64');
+      expectTrajectoryNear(r.params, w, c, 'p vs float64');
+      expectTrajectoryNear(r.states.map((st) => st.map((x) => x.ax as Float32Array)), a, c, 'ax vs float64');
     }
   });
 
@@ -183,17 +163,8 @@ describe('ASGD', () => {
     }
   });
 
-  it('the idiomatic baseline does the same update to float tolerance', async () => {
-    const o = { lr: 0.05, lambd: 0.01, t0: 1, weightDecay: 0.01 };
-    const grads = Array.from({ length: 8 }, (_, s) => [seededValues(70 + s, 37)]);
-    const r = onAllBackends(all, ASGD, { options: o, init: [seededValues(3, 37)], grads });
-    const p = seededValues(3, 37), g = new Float32Array(37);
-    const mine = idiomaticAsgd(p, g, { ...DEFAULTS, ...o });
-    grads.forEach(([gs], s) => {
-      g.set(gs!);
-      mine.step();
-      expectNear(p, r.params[s]![0]!, `step ${s + 1}`, 1e-4, 1e-6);
-    });
+  it('the idiomatic baseline does the same update to float tolerance', () => {
+    expectIdiomaticAgrees(all, ASGD, idiomaticAsgd, { lr: 0.05, lambd: 0.01, t0: 1, weightDecay: 0.01 }, DEFAULTS);
   });
 
   it('validates options and loaded η/μ with errors naming them, and leaves state untouched', () => {

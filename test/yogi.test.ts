@@ -5,14 +5,13 @@
 // simd, scalar and js.
 // (Maximize, live edits, bad options, awkward sizes and state round trips for every optimizer:
 // contract.test.ts and contract-state.test.ts.)
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Yogi, type YogiOptions } from '../src/optim/yogi.js';
 import idiomaticYogi from '../src/cli/bench/idiomatic/yogi.js';
 import { engines, firstBitDifference } from './helpers/lockstep.js';
 import { expectBits, expectEditRefused, expectNear, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
+import { expectIdiomaticAgrees, expectTrajectoryNear, nextCases, perTensor } from './helpers/next-fixtures.js';
 
 const f = Math.fround;
 let all: Engine[];
@@ -20,19 +19,8 @@ beforeAll(async () => {
   all = await engines(1 << 20);
 });
 
-interface NextCase {
-  name: string;
-  optimizer: string;
-  options: { lr: number; betas: [number, number]; eps: number };
-  params: number[][];
-  grads: number[][][];
-  expected: number[][][];
-  tolerance: { abs: number; rel: number };
-}
-const FIXTURE = JSON.parse(gunzipSync(readFileSync(new URL('./fixtures/next/optimizers-next.json.gz', import.meta.url))).toString('utf8')) as { cases: NextCase[] };
-const CASES = FIXTURE.cases.filter((c) => c.optimizer === 'yogi');
-
 const DEFAULTS: Required<YogiOptions> = { lr: 1e-2, betas: [0.9, 0.999], eps: 1e-3, initialAccumulatorValue: 1e-6, maximize: false };
+const CASES = nextCases('yogi', DEFAULTS);
 
 /**
  * Yogi in float64 from the paper (Zaheer et al. 2018, Algorithm 2: m ← β1·m + (1 − β1)·g,
@@ -128,17 +116,10 @@ describe('Yogi', () => {
   it('a float64 reference from the paper agrees with every reference trajectory and with this implementation', () => {
     expect(CASES.map((c) => c.name)).toEqual(['yogi/default/one', 'yogi/default/multi', 'yogi/tuned/one', 'yogi/tuned/multi']);
     for (const c of CASES) {
-      const o = { ...DEFAULTS, ...c.options };
-      const { abs, rel } = c.tolerance;
-      const r = onAllBackends(all, Yogi, { options: o, init: c.params, grads: c.grads });
-      c.params.forEach((p0, t) => {
-        const ref = yogi64(p0, c.grads.map((gs) => gs[t]!), o);
-        c.expected.forEach((_, s) => {
-          const where = `${c.name} step ${s + 1} tensor ${t}`;
-          expectNear(c.expected[s]![t]!, ref[s]!, `fixture vs float64, ${where}`, rel, abs);
-          expectNear(r.params[s]![t]!, ref[s]!, `p vs float64, ${where}`, rel, abs);
-        });
-      });
+      const r = onAllBackends(all, Yogi, { options: c.resolved, init: c.params, grads: c.grads });
+      const ref = perTensor(c, (p0, g) => yogi64(p0, g, c.resolved));
+      expectTrajectoryNear(c.expected, ref, c, 'fixture vs float64');
+      expectTrajectoryNear(r.params, ref, c, 'p vs float64');
     }
   });
 
@@ -152,16 +133,7 @@ describe('Yogi', () => {
   });
 
   it('the idiomatic baseline does the same update to float tolerance', () => {
-    const o = { lr: 0.05, betas: [0.8, 0.99] as [number, number], eps: 1e-4, initialAccumulatorValue: 0.01, maximize: true };
-    const grads = Array.from({ length: 8 }, (_, s) => [seededValues(70 + s, 37)]);
-    const r = onAllBackends(all, Yogi, { options: o, init: [seededValues(3, 37)], grads });
-    const p = seededValues(3, 37), g = new Float32Array(37);
-    const mine = idiomaticYogi(p, g, { ...DEFAULTS, ...o });
-    grads.forEach(([gs], s) => {
-      g.set(gs!);
-      mine.step();
-      expectNear(p, r.params[s]![0]!, `step ${s + 1}`, 1e-4, 1e-6);
-    });
+    expectIdiomaticAgrees(all, Yogi, idiomaticYogi, { lr: 0.05, betas: [0.8, 0.99], eps: 1e-4, initialAccumulatorValue: 0.01, maximize: true }, DEFAULTS);
   });
 
   it('validates options with errors naming the argument, and leaves state untouched', () => {
