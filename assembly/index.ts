@@ -14,6 +14,8 @@ export * from './rprop';
 export * from './schedule-free';
 export * from './adan';
 export * from './lars';
+export * from './asgd';
+export * from './yogi';
 export * from './reduce';
 export * from './elementwise';
 export * from './roofline';

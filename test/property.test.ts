@@ -29,6 +29,8 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   lrDecay: unit(0.1),
   initialAccumulatorValue: unit(1),
   momentumDecay: unit(0.01),
+  lambd: unit(1),
+  t0: fc.double({ min: 0, max: 5, noNaN: true }),
   etas: fc.tuple(fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.double({ min: 1.01, max: 3, noNaN: true })),
   stepSizes: fc.tuple(fc.double({ min: 1e-7, max: 1e-3, noNaN: true }), fc.double({ min: 0.01, max: 50, noNaN: true })),
   weightLrPower: unit(4),

@@ -91,6 +91,8 @@ const OPTIONS: Record<OptimizerName, Record<string, unknown>> = {
   schedule_free_adamw: { lr: 0.01 },
   adan: { lr: 0.01, weightDecay: 0.02 },
   lars: { lr: 0.5, weightDecay: 0.01, nesterov: true },
+  asgd: { lr: 0.01, t0: 2 },
+  yogi: { lr: 0.01 },
 };
 
 describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {

@@ -16,4 +16,6 @@ export * from './rprop.js';
 export * from './schedule-free.js';
 export * from './adan.js';
 export * from './lars.js';
+export * from './asgd.js';
+export * from './yogi.js';
 export * from './options.js';

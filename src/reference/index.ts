@@ -16,6 +16,8 @@ export * from './rprop.js';
 export * from './schedule-free.js';
 export * from './adan.js';
 export * from './lars.js';
+export * from './asgd.js';
+export * from './yogi.js';
 export * from './reduce.js';
 export * from './elementwise.js';
 export * from './roofline.js';
