@@ -38,7 +38,7 @@ function notAParameter(p: unknown, i: number): string {
  * Checks a list of parameters: Parameter objects, alive, of one engine, none in `taken` nor twice.
  * Adds them to `taken`; returns the engine.
  */
-export function checkParams(list: readonly unknown[], where: string, taken: Set<Parameter>, engine: Engine | undefined): Engine | undefined {
+export function checkParams(list: readonly unknown[], where: string, taken: Set<Parameter>, engine: Engine | undefined, check?: ParamCheck): Engine | undefined {
   for (const [i, p] of list.entries()) {
     if (!(p instanceof Parameter)) throw new TypeError(`${where}: ${notAParameter(p, i)}`);
     if (p.disposed) throw new TypeError(`${where}: a parameter has been disposed`);
@@ -47,8 +47,40 @@ export function checkParams(list: readonly unknown[], where: string, taken: Set<
     const e = p.host as Engine;
     engine ??= e;
     if (e !== engine) throw new TypeError(`${where}: all parameters must belong to one engine`);
+    check?.(p, `${where}: params[${i}]`);
   }
   return engine;
+}
+
+/** An optimizer's own check of one parameter (e.g. Muon takes matrices only); throws naming `where`. */
+export type ParamCheck = (p: Parameter, where: string) => void;
+
+/**
+ * What the constructor was given, as groups: a list of parameters is one group. Checks each
+ * group's form and parameters (Parameter objects of one live engine, none twice, `check`);
+ * returns each group's parameters and overrides, and the engine.
+ */
+export function splitGroups(params: unknown, name: string, check?: ParamCheck): { groups: Array<{ params: Parameter[]; overrides: object; where: string }>; engine: Engine } {
+  if (!Array.isArray(params) || params.length === 0) {
+    throw new TypeError(`${name}: params must be a non-empty array of parameters or param groups`);
+  }
+  const first: unknown = params[0];
+  const isGroupList = !(first instanceof Parameter) && !ArrayBuffer.isView(first) && !Array.isArray(first) && typeof first !== 'number';
+  const groupsIn = (isGroupList ? params : [{ params }]) as Array<{ params: Parameter[] }>;
+  const seen = new Set<Parameter>();
+  let engine: Engine | undefined;
+  const groups = groupsIn.map((g, gi) => {
+    const where = `${name}: param group ${gi}`;
+    if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) {
+      throw new TypeError(`${where}: expected { params: Parameter[], ...options }`);
+    }
+    engine = checkParams(g.params, where, seen, engine, check);
+    const { params: ps, ...overrides } = g;
+    return { params: ps, overrides, where };
+  });
+  if (!engine) throw new TypeError(`${name}: params must hold at least one parameter`);
+  if (engine.disposed) throw new TypeError(`${name}: the engine has been disposed`);
+  return { groups, engine };
 }
 
 /** Notes whether a watched group was edited since the flag was last cleared. */

@@ -40,6 +40,27 @@ export interface Run {
 export interface Need {
   run: Run;
   name: string;
+  /** Elements of the block: the sum of the buffer's length over the run's parameters. */
+  size: number;
+}
+
+/**
+ * How many elements parameter `p`'s slice of buffer `name` holds. Most buffers are laid out like
+ * their parameters ({@link SAME_LENGTH}); a factored or per-tensor statistic is shorter (a row
+ * and a column variance, one number per tensor), scratch for a matrix iteration may be longer.
+ * A run's block holds its parameters' slices back to back, in the run's order.
+ */
+export type BufferLength = (name: string, p: Parameter) => number;
+
+/** Every buffer laid out like its parameter. */
+export const SAME_LENGTH: BufferLength = (_name, p) => p.length;
+
+/** Elements of buffer `name` over the whole run. */
+export function runLength(run: Run, name: string, len: BufferLength): number {
+  if (len === SAME_LENGTH) return run.n;
+  let n = 0;
+  for (const p of run.params) n += len(name, p);
+  return n;
 }
 
 /**
@@ -50,7 +71,7 @@ export function reserve(engine: Engine, needs: readonly Need[], where: string): 
   if (needs.length === 0) return;
   let offsets: number[];
   try {
-    offsets = engine.allocMany(needs.map((x) => x.run.n));
+    offsets = engine.allocMany(needs.map((x) => x.size));
   } catch (e) {
     if (e instanceof RangeError) e.message = `${where}: ${e.message}`;
     throw e;
@@ -88,9 +109,9 @@ export function planRuns(params: readonly Parameter[], states: ReadonlyArray<Par
 }
 
 /** The needs of `runs` for buffers `names` that they do not have yet. */
-export function missing(runs: readonly Run[], names: readonly string[]): Need[] {
+export function missing(runs: readonly Run[], names: readonly string[], len: BufferLength = SAME_LENGTH): Need[] {
   const out: Need[] = [];
-  for (const run of runs) for (const name of names) if (run.buffers[name] === undefined) out.push({ run, name });
+  for (const run of runs) for (const name of names) if (run.buffers[name] === undefined) out.push({ run, name, size: runLength(run, name, len) });
   return out;
 }
 
@@ -99,22 +120,23 @@ export function missing(runs: readonly Run[], names: readonly string[]): Need[] 
  * the saved state lacks is zeroed (a block may be reused) and, once the run has stepped, marked
  * fresh, as if the options had just asked for it.
  */
-export function fill(heap: Float32Array, runs: readonly Run[], states: ReadonlyArray<ParamState | null>): void {
+export function fill(heap: Float32Array, runs: readonly Run[], states: ReadonlyArray<ParamState | null>, len: BufferLength = SAME_LENGTH): void {
   let pi = 0;
   for (const r of runs) {
-    let off = 0;
+    const at: Record<string, number> = {};
+    for (const [b, boff] of Object.entries(r.buffers)) at[b] = boff >> 2;
     for (const p of r.params) {
       const s = states[pi++];
-      for (const [b, boff] of Object.entries(r.buffers)) {
+      for (const b of Object.keys(r.buffers)) {
         const v = s?.[b];
-        const at = (boff >> 2) + off;
-        if (v !== undefined && typeof v !== 'number') heap.set(v, at);
+        const n = len(b, p);
+        if (v !== undefined && typeof v !== 'number') heap.set(v, at[b]!);
         else {
-          heap.fill(0, at, at + p.length);
+          heap.fill(0, at[b]!, at[b]! + n);
           if (r.step > 0) (r.fresh ??= new Set()).add(b); // state from before the options needed it
         }
+        at[b]! += n;
       }
-      off += p.length;
     }
   }
 }
@@ -145,22 +167,24 @@ export function release(engine: Engine, runs: readonly Run[], keep?: ReadonlySet
   for (const r of runs) for (const off of Object.values(r.buffers)) if (!keep?.has(off)) engine.freeFloats(off);
 }
 
-/** Each parameter's state (copies), in run order; undefined before its first step. Buffers not made yet (fresh) are left out. */
-export function paramStates(heap: Float32Array, runs: readonly Run[]): Array<ParamState | undefined> {
+/**
+ * Each parameter's state (copies), in run order; undefined before its first step. Buffers not
+ * made yet (fresh) and scratch buffers (`unsaved`) are left out.
+ */
+export function paramStates(heap: Float32Array, runs: readonly Run[], len: BufferLength = SAME_LENGTH, unsaved?: ReadonlySet<string>): Array<ParamState | undefined> {
   const out: Array<ParamState | undefined> = [];
   for (const r of runs) {
-    let at = 0;
+    const at: Record<string, number> = {};
+    for (const [b, boff] of Object.entries(r.buffers)) at[b] = boff >> 2;
     for (const p of r.params) {
-      if (r.step === 0) out.push(undefined);
-      else {
-        const s: ParamState = { step: r.step, ...r.scalars };
-        for (const [b, off] of Object.entries(r.buffers)) {
-          // A fresh buffer has not been made yet as far as the update is concerned (torch: absent).
-          if (!r.fresh?.has(b)) s[b] = heap.slice((off >> 2) + at, (off >> 2) + at + p.length);
-        }
-        out.push(s);
+      const s: ParamState | undefined = r.step === 0 ? undefined : { step: r.step, ...r.scalars };
+      for (const b of Object.keys(r.buffers)) {
+        const n = len(b, p);
+        // A fresh buffer has not been made yet as far as the update is concerned (torch: absent).
+        if (s && !r.fresh?.has(b) && !unsaved?.has(b)) s[b] = heap.slice(at[b]!, at[b]! + n);
+        at[b]! += n;
       }
-      at += p.length;
+      out.push(s);
     }
   }
   return out;

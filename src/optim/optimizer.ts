@@ -17,9 +17,9 @@
 import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { checkParams, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
-import { fill, missing, type Need, paramStates, planRuns, release, reserve, reuse, type Run, type ParamState } from './layout.js';
-import { checkIndices, checkInitialLr, finiteScalar, parseState, savedGroups, savedState, setInitialLr, type StateDict } from './state-dict.js';
+import { checkParams, splitGroups, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
+import { type BufferLength, fill, missing, type Need, paramStates, planRuns, release, reserve, reuse, type Run, type ParamState, SAME_LENGTH } from './layout.js';
+import { finiteScalar, parseState, savedGroups, savedGroupsIn, savedState, setInitialLr, type StateDict } from './state-dict.js';
 import { checkKeys, checkOptions, notAPromise, type Schema } from '../validation/index.js';
 import type { StateDictInput } from './state-dict-input.js';
 
@@ -60,6 +60,10 @@ export abstract class Optimizer<O extends object> {
   /** The engine's disposal count when every parameter was last seen alive. */
   #disposalsSeen = -1;
   #disposed = false;
+  /** {@link bufferLength} bound, or SAME_LENGTH when the class keeps the default (a faster path). */
+  readonly #len: BufferLength;
+  /** Names of scratch buffers seen (left out of saved state). */
+  readonly #scratch = new Set<string>();
 
   /** Display name used in error messages. */
   protected readonly name: string;
@@ -71,6 +75,17 @@ export abstract class Optimizer<O extends object> {
   protected optionalBuffers(_group: O): readonly string[] {
     return [];
   }
+  /** Elements of parameter `p`'s slice of buffer `name` (default `p.length`; a factored statistic is shorter). */
+  protected bufferLength(_name: string, p: Parameter): number {
+    return p.length;
+  }
+  /** Scratch buffers a group needs during a step: laid out and reserved with the state, never saved. */
+  protected scratchBuffers(_group: O): readonly string[] {
+    return [];
+  }
+  /** Checks one parameter this optimizer is given (e.g. Muon takes matrices only); throw naming `where`. */
+  protected checkParameter(_p: Parameter, _where: string): void {}
+  readonly #checkParam = (p: Parameter, where: string): void => this.checkParameter(p, where);
   /** Scalar state and its value before the first step. */
   protected scalarState(): Record<string, number> {
     return {};
@@ -91,32 +106,17 @@ export abstract class Optimizer<O extends object> {
     const { name, defaults, schema } = spec;
     this.name = name;
     this.schema = schema;
+    this.#len = this.bufferLength === Optimizer.prototype.bufferLength ? SAME_LENGTH : (b, p) => this.bufferLength(b, p);
     checkOptions(options ?? {}, schema, name);
-    if (!Array.isArray(params) || params.length === 0) {
-      throw new TypeError(`${name}: params must be a non-empty array of parameters or param groups`);
-    }
-    const first: unknown = params[0];
-    const isGroupList = !(first instanceof Parameter) && !ArrayBuffer.isView(first) && !Array.isArray(first) && typeof first !== 'number';
-    const groupsIn = (isGroupList ? params : [{ params }]) as Array<{ params: Parameter[] }>;
     this.defaults = Object.freeze(own({ ...defaults, ...given(options ?? {}) }));
     this.checkGroup(this.defaults, name);
-    const seen = new Set<Parameter>();
-    let engine: Engine | undefined;
-    const groups: Array<ParamGroup<O>> = [];
-    for (const [gi, g] of groupsIn.entries()) {
-      const where = `${name}: param group ${gi}`;
-      if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) {
-        throw new TypeError(`${where}: expected { params: Parameter[], ...options }`);
-      }
-      engine = checkParams(g.params, where, seen, engine);
-      const { params: ps, ...overrides } = g;
+    const split = splitGroups(params, name, this.#checkParam);
+    const groups = split.groups.map(({ params: ps, overrides, where }) => {
       checkOptions(overrides, schema, where);
-      groups.push(this.#group(overrides, ps));
-    }
-    if (!engine) throw new TypeError(`${name}: params must hold at least one parameter`);
+      return this.#group(overrides, ps);
+    });
     groups.forEach((g, i) => this.checkGroup(g, `${name}: param group ${i}`));
-    if (engine.disposed) throw new TypeError(`${name}: the engine has been disposed`);
-    this.engine = engine;
+    this.engine = split.engine;
     this.paramGroups = groups;
     Object.defineProperty(this, 'paramGroups', { writable: false, configurable: false });
     this.#plans = this.#newPlans(groups, groups.map((g) => g.params.map(() => null)), name).plans;
@@ -134,10 +134,10 @@ export abstract class Optimizer<O extends object> {
     // Blocks of unchanged runs are reused, so loading an optimizer's own state needs no memory.
     const kept = reuse(plans.flatMap((p) => p.runs), old);
     const needs: Need[] = [];
-    plans.forEach((p, gi) => needs.push(...missing(p.runs, this.bufferNames(groups[gi]!))));
+    plans.forEach((p, gi) => needs.push(...missing(p.runs, this.#allBuffers(groups[gi]!), this.#len)));
     reserve(this.engine, needs, where);
     const heap = this.engine.heap.f32;
-    plans.forEach((p, gi) => fill(heap, p.runs, states[gi]!));
+    plans.forEach((p, gi) => fill(heap, p.runs, states[gi]!, this.#len));
     return { plans, kept };
   }
 
@@ -151,6 +151,14 @@ export abstract class Optimizer<O extends object> {
     const watch = watchOf(g) ?? { edited: true };
     watch.edited = true;
     return { runs, params: [...g.params], group: g, target: targetOf(g), watch, pairs: [], options: g };
+  }
+
+  /** State and scratch buffers of a group (scratch names remembered, to be left out of saved state). */
+  #allBuffers(g: O): readonly string[] {
+    const scratch = this.scratchBuffers(g);
+    if (scratch.length === 0) return this.bufferNames(g);
+    for (const b of scratch) this.#scratch.add(b);
+    return [...this.bufferNames(g), ...scratch];
   }
 
   #checkLive(where: string): void {
@@ -198,7 +206,7 @@ export abstract class Optimizer<O extends object> {
       const raw: unknown = groups[gi];
       if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as ParamGroup<O>).params)) throw new TypeError(`${gw}: expected { params: Parameter[], ...options }`);
       const g = targetOf(raw as ParamGroup<O>); // enumerate the plain object behind the proxy
-      checkParams(g.params, gw, taken, this.engine);
+      checkParams(g.params, gw, taken, this.engine, this.#checkParam);
       if (!stale.includes(gi)) continue;
       const { params: _p, ...opts } = g;
       for (const k of Object.keys(this.schema)) {
@@ -207,27 +215,27 @@ export abstract class Optimizer<O extends object> {
       checkOptions(opts, this.schema, gw);
       this.checkGroup(g, gw);
       const plan = plans[gi]!;
-      const names = this.bufferNames(g);
+      const names = this.#allBuffers(g);
       if (!sameParams(g.params, plan.params)) {
         // Honour the edited list: state moves with its parameter (also across groups); new
         // parameters start fresh.
         if (saved === undefined) {
           saved = new Map();
-          for (const pl of plans) paramStates(heap, pl.runs).forEach((st, i) => st && saved!.set(pl.params[i]!, st));
+          for (const pl of plans) paramStates(heap, pl.runs, this.#len, this.#scratch).forEach((st, i) => st && saved!.set(pl.params[i]!, st));
         }
         const states = g.params.map((p) => saved!.get(p) ?? null);
         const runs = planRuns(g.params, states, init);
-        layoutNeeds.push(...missing(runs, names));
+        layoutNeeds.push(...missing(runs, names, this.#len));
         relaid.set(gi, { plan: this.#plan(g, runs), states });
       } else {
-        for (const need of missing(plan.runs, names)) needs.push(need);
+        for (const need of missing(plan.runs, names, this.#len)) needs.push(need);
       }
     }
     reserve(this.engine, [...needs, ...layoutNeeds], where);
     // Commit: nothing below can fail.
     for (const need of needs) if (need.run.step > 0) (need.run.fresh ??= new Set()).add(need.name);
     for (const [gi, { plan, states }] of relaid) {
-      fill(this.engine.heap.f32, plan.runs, states); // reserving may have grown (and detached) the memory
+      fill(this.engine.heap.f32, plan.runs, states, this.#len); // reserving may have grown (and detached) the memory
       release(this.engine, plans[gi]!.runs);
       plans[gi] = plan;
     }
@@ -287,6 +295,15 @@ export abstract class Optimizer<O extends object> {
     return loss;
   }
 
+  /** What `step()` does before its first write (liveness, validation, layout; all or nothing), for a class that overrides `step()`: each group's options and runs. */
+  protected prepare(method: string): Array<{ readonly options: O; readonly runs: readonly Run[] }> {
+    this.#checkLive(method);
+    const broken = this.engine.pool?.broken;
+    if (broken) throw new Error(`${this.name}.${method}: the thread pool is unusable: ${broken}; dispose the engine`);
+    this.#sync(method);
+    return this.#plans.map((p) => ({ options: p.options, runs: p.runs }));
+  }
+
   /** Sets the gradient of every parameter to 0. */
   zeroGrad(): void {
     this.#checkLive('zeroGrad');
@@ -303,7 +320,7 @@ export abstract class Optimizer<O extends object> {
     if (typeof group !== 'object' || group === null || !Array.isArray(group.params) || group.params.length === 0) {
       throw new TypeError(`${where}: expected { params: Parameter[], ...options }`);
     }
-    checkParams(group.params, where, new Set(this.paramGroups.flatMap((g) => g.params)), this.engine);
+    checkParams(group.params, where, new Set(this.paramGroups.flatMap((g) => g.params)), this.engine, this.#checkParam);
     const { params, ...overrides } = group;
     checkOptions(overrides, this.schema, where);
     const g = this.#group(overrides, params);
@@ -324,7 +341,7 @@ export abstract class Optimizer<O extends object> {
     this.paramGroups.forEach((g, gi) => {
       if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) throw new TypeError(`${this.name}.stateDict: param group ${gi}: expected { params: Parameter[], ...options }`);
     });
-    const state = savedState(this.engine.heap.f32, this.#plans, this.paramGroups);
+    const state = savedState(this.engine.heap.f32, this.#plans, this.paramGroups, this.#len, this.#scratch);
     return { state, paramGroups: savedGroups(this.paramGroups.map(targetOf)) as StateDict<O>['paramGroups'] };
   }
 
@@ -338,34 +355,22 @@ export abstract class Optimizer<O extends object> {
     const where = `${this.name}.loadStateDict`;
     if (typeof dict !== 'object' || dict === null) throw new TypeError(`${where}: expected { state, paramGroups }`);
     checkKeys(dict, ['state', 'paramGroups'], where, { what: 'entry' });
-    const paramGroups: unknown = dict.paramGroups;
-    if (!Array.isArray(paramGroups) || paramGroups.length !== this.paramGroups.length) {
-      throw new RangeError(`${where}: expected ${this.paramGroups.length} param groups, got ${Array.isArray(paramGroups) ? paramGroups.length : 'none'}`);
-    }
-    const newGroups: Array<ParamGroup<O>> = [];
-    const initialLrs: Array<number | undefined> = [];
     const taken = new Set<Parameter>();
-    let index = 0;
-    for (const [gi, lg] of paramGroups.entries()) {
-      const gw = `${where}: param group ${gi}`;
-      const ours = this.paramGroups[gi]!;
-      if (typeof lg !== 'object' || lg === null || Array.isArray(lg)) throw new TypeError(`${gw}: expected { params: number[], ...options }`);
-      checkParams(ours.params, `${where}: this optimizer's param group ${gi}`, taken, this.engine);
-      const { params, initialLr, ...opts } = lg as Record<string, unknown>;
-      checkIndices(params, index, ours.params.length, gw);
-      index += ours.params.length;
-      if (initialLr !== undefined) checkInitialLr(initialLr, gw);
-      initialLrs.push(initialLr as number | undefined);
-      checkOptions(opts, this.schema, gw);
-      const g = this.#group(opts, ours.params);
+    const initialLrs: Array<number | undefined> = [];
+    const newGroups = savedGroupsIn(dict.paramGroups, this.paramGroups, where, (saved, ours, gi, gw) => {
+      checkParams(ours, `${where}: this optimizer's param group ${gi}`, taken, this.engine, this.#checkParam);
+      initialLrs.push(saved.initialLr);
+      checkOptions(saved.options, this.schema, gw);
+      const g = this.#group(saved.options, ours);
       this.checkGroup(g, gw);
-      newGroups.push(g);
-    }
+      return g;
+    });
     const lengths = newGroups.flatMap((g) => g.params.map((p) => p.length));
+    const paramsByIndex = newGroups.flatMap((g) => g.params);
     const groupOf = newGroups.flatMap((g, gi) => g.params.map(() => gi));
     const scalars: Record<string, (v: unknown, what: string) => void> = {};
     for (const name of Object.keys(this.scalarState())) scalars[name] = (v, what) => this.checkScalarState(name, v, what);
-    const loaded = parseState(dict.state, { where, lengths, groupOf, buffers: (gi) => this.bufferNames(newGroups[gi]!), optional: (gi) => this.optionalBuffers(newGroups[gi]!), scalars });
+    const loaded = parseState(dict.state, { where, lengths, length: (i, b) => this.#len(b, paramsByIndex[i]!), groupOf, buffers: (gi) => this.bufferNames(newGroups[gi]!), optional: (gi) => this.optionalBuffers(newGroups[gi]!), scalars });
     const states = newGroups.map((_, gi) => loaded.filter((_s, i) => groupOf[i] === gi));
     // Valid: reserve the new state (all or nothing), then swap.
     const { plans, kept } = this.#newPlans(newGroups, states, where, this.#plans.flatMap((p) => p.runs));

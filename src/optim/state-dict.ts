@@ -5,7 +5,8 @@
  * trip gives); everything is checked before anything changes.
  */
 import { checkKeys, float32Values } from '../validation/index.js';
-import { paramStates, type ParamState, type Run } from './layout.js';
+import type { Parameter } from '../memory/parameter.js';
+import { type BufferLength, paramStates, type ParamState, type Run } from './layout.js';
 
 export type { ParamState };
 
@@ -32,6 +33,8 @@ export interface StateSpec {
   where: string;
   /** Lengths of the parameters, by index across groups. */
   lengths: readonly number[];
+  /** Elements of parameter i's slice of buffer `name`. */
+  length(i: number, name: string): number;
   /** Group index of each parameter. */
   groupOf: readonly number[];
   /** State buffers parameter i's group needs. */
@@ -90,12 +93,39 @@ export function parseState(state: unknown, spec: StateSpec): Array<ParamState | 
     // step as the original would have. Any other missing buffer is an error, as in torch.
     const optional = spec.optional(spec.groupOf[i]!);
     for (const b of names) {
-      if (Object.hasOwn(entry, b)) out[b] = float32Values(entry[b], lengths[i]!, `${sw}.${b}`);
+      if (Object.hasOwn(entry, b)) out[b] = float32Values(entry[b], spec.length(i, b), `${sw}.${b}`);
       else if (!optional.includes(b)) throw new TypeError(`${sw}.${b} must be a Float32Array or an array of numbers, got nothing (missing)`);
     }
     loaded[i] = out;
   }
   return loaded;
+}
+
+/**
+ * Reads a saved `paramGroups` list against the optimizer's groups `ours` (as many, each listing
+ * the indices of its parameters in order, `initialLr` a finite number >= 0 if present) and makes
+ * each new group with `make(saved, ours[gi].params, gi, where)`.
+ */
+export function savedGroupsIn<G>(
+  saved: unknown,
+  ours: ReadonlyArray<{ params: readonly unknown[] }>,
+  where: string,
+  make: (saved: { options: Record<string, unknown>; initialLr: number | undefined }, params: Parameter[], gi: number, where: string) => G,
+): G[] {
+  if (!Array.isArray(saved) || saved.length !== ours.length) {
+    throw new RangeError(`${where}: expected ${ours.length} param groups, got ${Array.isArray(saved) ? saved.length : 'none'}`);
+  }
+  let index = 0;
+  return saved.map((lg: unknown, gi) => {
+    const gw = `${where}: param group ${gi}`;
+    const params = ours[gi]!.params as Parameter[];
+    if (typeof lg !== 'object' || lg === null || Array.isArray(lg)) throw new TypeError(`${gw}: expected { params: number[], ...options }`);
+    const { params: indices, initialLr, ...options } = lg as Record<string, unknown>;
+    checkIndices(indices, index, params.length, gw);
+    index += params.length;
+    if (initialLr !== undefined) checkInitialLr(initialLr, gw);
+    return make({ options, initialLr: initialLr as number | undefined }, params, gi, gw);
+  });
 }
 
 /** Checks a saved group's parameter indices: `start`, `start + 1`, … for `count` parameters. */
@@ -142,9 +172,15 @@ export function savedGroups<O extends { params: readonly unknown[] }>(groups: re
  * Each parameter's state keyed by its index as the groups list parameters now (an edited list
  * counts as listed; a parameter without state yet has no entry). `plans` hold the runs.
  */
-export function savedState(heap: Float32Array, plans: ReadonlyArray<{ runs: readonly Run[]; params: readonly unknown[] }>, groups: ReadonlyArray<{ params: readonly unknown[] }>): Record<number, ParamState> {
+export function savedState(
+  heap: Float32Array,
+  plans: ReadonlyArray<{ runs: readonly Run[]; params: readonly unknown[] }>,
+  groups: ReadonlyArray<{ params: readonly unknown[] }>,
+  len: BufferLength,
+  unsaved: ReadonlySet<string>,
+): Record<number, ParamState> {
   const byParam = new Map<unknown, ParamState>();
-  for (const plan of plans) paramStates(heap, plan.runs).forEach((s, i) => s && byParam.set(plan.params[i], s));
+  for (const plan of plans) paramStates(heap, plan.runs, len, unsaved).forEach((s, i) => s && byParam.set(plan.params[i], s));
   const state: Record<number, ParamState> = {};
   let index = 0;
   for (const g of groups) {
