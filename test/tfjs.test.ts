@@ -88,7 +88,11 @@ const OPTIONS: Record<OptimizerName, Record<string, unknown>> = {
   nadam: { lr: 0.01 },
   radam: { lr: 0.01 },
   rprop: { lr: 0.01 },
+  muon: { lr: 0.02 },
 };
+
+/** Muon takes matrices only. */
+const shapesFor = (name: OptimizerName): number[][] => (name === 'muon' ? [[3, 5], [5, 2], [2, 4], [1, 1]] : SHAPES);
 
 describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {
   beforeAll(async () => {
@@ -97,9 +101,10 @@ describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {
   });
 
   it.each(Object.keys(OPTIMIZERS) as OptimizerName[])('%s: trajectory equals the engine optimizer bit for bit', (name) => {
-    const m = makeVars(7);
+    const shapes = shapesFor(name);
+    const m = makeVars(7, shapes);
     const opt = tfjsOptimizer(engine, name, OPTIONS[name]);
-    const ps = engine.parameters(m.init.map((d, i) => ({ data: d, shape: SHAPES[i] })));
+    const ps = engine.parameters(m.init.map((d, i) => ({ data: d, shape: shapes[i] })));
     const Cls = OPTIMIZERS[name] as unknown as new (p: Parameter[], o: object) => { step(): unknown; dispose(): void };
     const ref = new Cls(ps, OPTIONS[name]);
     const r = rng(11);
