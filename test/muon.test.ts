@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Muon, type MuonOptions } from '../src/optim/muon.js';
 import { bfloat16 } from '../src/reference/muon.js';
+import idiomaticMuon, { benchShape } from '../src/cli/bench/idiomatic/muon.js';
 import { engines } from './helpers/lockstep.js';
 import { expectBits, seededValues } from './helpers/backends.js';
 
@@ -146,6 +147,28 @@ describe('Muon', () => {
     // A zero gradient on the first step moves p by the weight decay only (‖0‖ is clamped to ε: X = 0).
     const zero = everywhere([[4, 4]], [init[3]!], [[new Float32Array(16)]], { lr: 0.1 })[0]![0]!;
     expectBits(zero, Array.from(init[3]!, (x) => f(x * f(1 - 0.1 * 0.1))));
+  });
+
+  it('the benchmark’s idiomatic JS loop does the library’s update (float32 iteration: to float tolerance over 6 steps)', () => {
+    const e = all[2]!;
+    for (const n of [60, 37, 1024]) {
+      const [r, c] = benchShape(n);
+      const init = seededValues(n, n), grad = seededValues(n + 1, n, 2);
+      const w = e.parameter({ shape: [r, c], data: init });
+      const opt = new Muon([w], { nsDtype: 'float32', lr: 0.02 });
+      const { params: _p, ...hyper } = opt.paramGroups[0]!;
+      const p = Float32Array.from(init);
+      const mine = idiomaticMuon(p, grad, hyper);
+      for (let s = 0; s < 6; s++) {
+        w.grad.set(grad);
+        opt.step();
+        mine.step();
+      }
+      w.data.forEach((x, i) => expect(Math.abs(x - p[i]!), `n = ${n} [${i}]`).toBeLessThanOrEqual(1e-6 + 1e-4 * Math.abs(x)));
+      expect(w.data.some((x, i) => Math.abs(x - init[i]!) > 1e-3)).toBe(true);
+      opt.dispose();
+      w.dispose();
+    }
   });
 
   it('refuses parameters that are not matrices, naming the parameter and its shape, and changes nothing', async () => {

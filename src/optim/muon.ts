@@ -120,8 +120,10 @@ function muonTestShape(length: number, index: number): [number, number] {
  */
 export class Muon extends Optimizer<Required<MuonOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
-  static readonly registration: Registration<MuonOptions, 'muon'> = {
+  static readonly registration: Registration<MuonOptions, 'muon'> & { readonly shape: (length: number, index: number) => readonly number[] } = {
     key: 'muon',
+    shape: muonTestShape,
+    bench: [{ name: 'muon', options: { nsDtype: 'float32' } }],
     optionSets: [
       { lr: 1e-2 },
       { lr: 1e-2, momentum: 0.3, nesterov: false, adjustLrFn: 'match_rms_adamw', nsDtype: 'float32', nsSteps: 3, weightDecay: 0, maximize: true },
