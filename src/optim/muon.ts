@@ -99,12 +99,14 @@ function muonAdjustedLr(lr: number, adjustLrFn: MuonAdjustLr | null, rows: numbe
 }
 
 /**
- * A shape for `length` elements with both sides above 1 where `length` allows (the most square
- * factorisation; tall for odd `index`, wide for even), so that test tensors are real matrices.
+ * The shape the test suites and the benchmark give a tensor of `length` elements: the most square
+ * factorisation with a short side of at most 64 (Newton–Schulz costs about 20·m flops per element
+ * for an m×k matrix, so the benchmark's 16M-element tensor stays affordable), tall for odd
+ * `index`, wide for even; a prime length gives a row or a column.
  */
 function muonTestShape(length: number, index: number): [number, number] {
   if (length === 0) return [0, 1];
-  let r = Math.floor(Math.sqrt(length));
+  let r = Math.min(Math.floor(Math.sqrt(length)), 64);
   while (length % r !== 0) r--;
   return index % 2 === 1 ? [length / r, r] : [r, length / r];
 }
@@ -120,9 +122,10 @@ function muonTestShape(length: number, index: number): [number, number] {
  */
 export class Muon extends Optimizer<Required<MuonOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
-  static readonly registration: Registration<MuonOptions, 'muon'> & { readonly shape: (length: number, index: number) => readonly number[] } = {
+  static readonly registration: Registration<MuonOptions, 'muon'> & Required<Pick<Registration<MuonOptions, 'muon'>, 'shape'>> = {
     key: 'muon',
     shape: muonTestShape,
+    // The float32 iteration: what the idiomatic JS loop computes (bench/newton-schulz.ts times both dtypes).
     bench: [{ name: 'muon', options: { nsDtype: 'float32' } }],
     optionSets: [
       { lr: 1e-2 },
