@@ -129,8 +129,8 @@ export class Muon extends Optimizer<Required<MuonOptions>> {
     bench: [{ name: 'muon', options: { nsDtype: 'float32' } }],
     optionSets: [
       { lr: 1e-2 },
-      { lr: 1e-2, momentum: 0.3, nesterov: false, adjustLrFn: 'match_rms_adamw', nsDtype: 'float32', nsSteps: 3, weightDecay: 0, maximize: true },
-      { lr: 2e-2, adjustLrFn: 'original', nsCoefficients: [2, -1.5, 0.5], eps: 1e-3, nsSteps: 0 },
+      { lr: 1e-2, momentum: 0.3, nesterov: false, adjustLrFn: 'match_rms_adamw', nsDtype: 'float32', weightDecay: 0, maximize: true },
+      { lr: 2e-2, adjustLrFn: 'original', nsCoefficients: [2, -1.5, 0.5], eps: 1e-3 },
     ],
     playground: { rate: 'adaptive', options: { weightDecay: 0 } },
   };
