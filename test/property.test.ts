@@ -31,6 +31,10 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   momentumDecay: unit(0.01),
   etas: fc.tuple(fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.double({ min: 1.01, max: 3, noNaN: true })),
   stepSizes: fc.tuple(fc.double({ min: 1e-7, max: 1e-3, noNaN: true }), fc.double({ min: 0.01, max: 50, noNaN: true })),
+  nsCoefficients: fc.tuple(fc.double({ min: 0, max: 4, noNaN: true }), fc.double({ min: -5, max: 0, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })),
+  nsSteps: fc.integer({ min: 0, max: 6 }),
+  adjustLrFn: fc.constantFrom(null, 'original', 'match_rms_adamw'),
+  nsDtype: fc.constantFrom('bfloat16', 'float32'),
 };
 
 let all: Engine[];
@@ -55,7 +59,7 @@ function optionsFor(name: string): fc.Arbitrary<Record<string, unknown>> {
     rec[k] = arb;
   }
   return fc.record(rec).map((o) => {
-    if (o.nesterov) Object.assign(o, { momentum: Math.max(0.1, o.momentum as number), dampening: 0 });
+    if (o.nesterov) Object.assign(o, { momentum: Math.max(0.1, o.momentum as number) }, 'dampening' in o ? { dampening: 0 } : {});
     return o;
   });
 }
