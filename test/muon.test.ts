@@ -200,8 +200,9 @@ describe('Muon', () => {
       [{ nsSteps: 2.5 }, /nsSteps must be an integer/],
       [{ nsCoefficients: [1, 2] as unknown as [number, number, number] }, /nsCoefficients must have 3 elements/],
       [{ nsCoefficients: [1, 2, NaN] }, /nsCoefficients\[2\] must be finite/],
-      [{ adjustLrFn: 'rms' as 'original' }, /adjustLrFn must be one of 'original', 'match_rms_adamw'/],
-      [{ nsDtype: 'float16' as 'float32' }, /nsDtype must be one of 'bfloat16', 'float32'/],
+      [{ adjustLrFn: 'rms' as 'original' }, /adjustLrFn must be one of null, 'original', 'match_rms_adamw', got .rms./],
+      [{ nsCoefficients: [0, -4.775, 2.0315] }, /nsCoefficients\[0\] \(a, the slope at 0\) must be > 0, got 0/],
+      [{ nsDtype: 'float16' as 'float32' }, /nsDtype must be one of 'bfloat16', 'float32', got .float16./],
       [{ nesterov: 1 as unknown as boolean }, /nesterov must be a boolean/],
     ];
     for (const [o, msg] of bad) expect(() => new Muon([w!], o), JSON.stringify(o)).toThrow(msg);

@@ -31,7 +31,7 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   momentumDecay: unit(0.01),
   etas: fc.tuple(fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.double({ min: 1.01, max: 3, noNaN: true })),
   stepSizes: fc.tuple(fc.double({ min: 1e-7, max: 1e-3, noNaN: true }), fc.double({ min: 0.01, max: 50, noNaN: true })),
-  nsCoefficients: fc.tuple(fc.double({ min: 0, max: 4, noNaN: true }), fc.double({ min: -5, max: 0, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })),
+  nsCoefficients: fc.tuple(fc.double({ min: 0.1, max: 4, noNaN: true }), fc.double({ min: -5, max: 0, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })),
   nsSteps: fc.integer({ min: 0, max: 6 }),
   adjustLrFn: fc.constantFrom(null, 'original', 'match_rms_adamw'),
   nsDtype: fc.constantFrom('bfloat16', 'float32'),

@@ -34,7 +34,7 @@ import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { bool, finite, int, list, nonNegative, nullable, oneOf, type Schema } from '../validation/index.js';
+import { bool, type Check, finite, int, list, nonNegative, type Schema, show } from '../validation/index.js';
 
 const MOMENTUM = scalars('muon_momentum_f32');
 const ORTHO = scalars('muon_orthogonalize_f32');
@@ -55,7 +55,7 @@ export interface MuonOptions extends CommonOptions {
   momentum?: number;
   /** Nesterov momentum: orthogonalize lerp(g, B, μ) instead of B. Default true. */
   nesterov?: boolean;
-  /** Coefficients [a, b, c] of the Newton–Schulz polynomial a·X + b·(XXᵀ)X + c·(XXᵀ)²X, finite. Default [3.4445, -4.775, 2.0315]. */
+  /** Coefficients [a, b, c] of the Newton–Schulz polynomial a·X + b·(XXᵀ)X + c·(XXᵀ)²X: finite, a > 0 (its slope at 0). Default [3.4445, -4.775, 2.0315]. */
   nsCoefficients?: [number, number, number];
   /** Lower bound of the norm X is divided by, ≥ 0. Default 1e-7. */
   eps?: number;
@@ -67,16 +67,30 @@ export interface MuonOptions extends CommonOptions {
   nsDtype?: 'bfloat16' | 'float32';
 }
 
+/** One of `values`, else a TypeError (the option's type is the union of these values). */
+const member =
+  (values: ReadonlyArray<string | null>): Check =>
+  (v, name, where) => {
+    if (!values.includes(v as string | null)) throw new TypeError(`${where}: ${name} must be one of ${values.map((x) => (x === null ? 'null' : `'${x}'`)).join(', ')}, got ${show(v)}`);
+  };
+
+/** Three finite numbers [a, b, c] with a > 0: a is the polynomial's slope at 0, which must lift small singular values. */
+const coefficients: Check = (v, name, where) => {
+  list(finite, 3)(v, name, where);
+  const a = (v as number[])[0]!;
+  if (!(a > 0)) throw new RangeError(`${where}: ${name}[0] (a, the slope at 0) must be > 0, got ${show(a)}`);
+};
+
 const SCHEMA: Schema<Required<MuonOptions>> = {
   lr: nonNegative,
   weightDecay: nonNegative,
   momentum: nonNegative,
   nesterov: bool,
-  nsCoefficients: list(finite, 3),
+  nsCoefficients: coefficients,
   eps: nonNegative,
   nsSteps: int(0, 99),
-  adjustLrFn: nullable(oneOf(['original', 'match_rms_adamw'])),
-  nsDtype: oneOf(['bfloat16', 'float32']),
+  adjustLrFn: member([null, 'original', 'match_rms_adamw']),
+  nsDtype: member(['bfloat16', 'float32']),
   maximize: bool,
 };
 
