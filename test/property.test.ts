@@ -35,6 +35,8 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   nsSteps: fc.integer({ min: 0, max: 6 }),
   adjustLrFn: fc.constantFrom(null, 'original', 'match_rms_adamw'),
   nsDtype: fc.constantFrom('bfloat16', 'float32'),
+  weightLrPower: unit(4),
+  warmupSteps: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
 };
 
 let all: Engine[];
@@ -60,6 +62,7 @@ function optionsFor(name: string): fc.Arbitrary<Record<string, unknown>> {
   }
   return fc.record(rec).map((o) => {
     if (o.nesterov) Object.assign(o, { momentum: Math.max(0.1, o.momentum as number) }, 'dampening' in o ? { dampening: 0 } : {});
+    if (name === 'schedule_free_adamw') o.betas = [Math.max(0.01, (o.betas as number[])[0]!), (o.betas as number[])[1]!]; // divides by β1
     return o;
   });
 }

@@ -89,6 +89,7 @@ const OPTIONS: Record<OptimizerName, Record<string, unknown>> = {
   radam: { lr: 0.01 },
   rprop: { lr: 0.01 },
   muon: { lr: 0.02 },
+  schedule_free_adamw: { lr: 0.01 },
 };
 
 /** Muon takes matrices only. */
