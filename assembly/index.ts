@@ -22,3 +22,4 @@ export * from './roofline';
 export * from './matmul';
 export * from './activation';
 export * from './loss';
+export * from './muon';

@@ -88,12 +88,16 @@ const OPTIONS: Record<OptimizerName, Record<string, unknown>> = {
   nadam: { lr: 0.01 },
   radam: { lr: 0.01 },
   rprop: { lr: 0.01 },
+  muon: { lr: 0.02 },
   schedule_free_adamw: { lr: 0.01 },
   adan: { lr: 0.01, weightDecay: 0.02 },
   lars: { lr: 0.5, weightDecay: 0.01, nesterov: true },
   asgd: { lr: 0.01, t0: 2 },
   yogi: { lr: 0.01 },
 };
+
+/** Muon takes matrices only. */
+const shapesFor = (name: OptimizerName): number[][] => (name === 'muon' ? [[3, 5], [5, 2], [2, 4], [1, 1]] : SHAPES);
 
 describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {
   beforeAll(async () => {
@@ -102,9 +106,10 @@ describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {
   });
 
   it.each(Object.keys(OPTIMIZERS) as OptimizerName[])('%s: trajectory equals the engine optimizer bit for bit', (name) => {
-    const m = makeVars(7);
+    const shapes = shapesFor(name);
+    const m = makeVars(7, shapes);
     const opt = tfjsOptimizer(engine, name, OPTIONS[name]);
-    const ps = engine.parameters(m.init.map((d, i) => ({ data: d, shape: SHAPES[i] })));
+    const ps = engine.parameters(m.init.map((d, i) => ({ data: d, shape: shapes[i] })));
     const Cls = OPTIMIZERS[name] as unknown as new (p: Parameter[], o: object) => { step(): unknown; dispose(): void };
     const ref = new Cls(ps, OPTIONS[name]);
     const r = rng(11);

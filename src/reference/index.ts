@@ -24,3 +24,4 @@ export * from './roofline.js';
 export * from './matmul.js';
 export * from './activation.js';
 export * from './loss.js';
+export * from './muon.js';

@@ -109,8 +109,9 @@ export class WasmOptimizer extends TfOptimizer {
       const h = (hooks as Record<string, unknown>)[k];
       if (h !== undefined && typeof h !== 'function') throw new TypeError(`${where}: hook ${k} must be a function`);
     }
-    // The library validates the options and resolves the defaults: ask it with a one-element probe.
-    const probeParam = engine.parameter(1);
+    // The library validates the options and resolves the defaults: ask it with a one-element probe
+    // (a 1×1 matrix, which every optimizer takes: Muon takes matrices only).
+    const probeParam = engine.parameter([1, 1]);
     let defaults: Record<string, unknown>;
     try {
       const probe = new cls([probeParam], options);

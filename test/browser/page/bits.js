@@ -10,7 +10,9 @@ export async function optimizerBits(m) {
   for (const backend of ['simd', 'scalar', 'js']) {
     const engine = await m.createEngine({ backend, initialBytes: 1 << 20 });
     for (const name of Object.keys(m.OPTIMIZERS).sort()) {
-      const params = engine.parameters([1003, 64]);
+      // Shaped as the registration asks (Muon takes matrices only).
+      const shape = m.OPTIMIZERS[name].registration.shape;
+      const params = engine.parameters([1003, 64].map((n, t) => (shape ? { shape: [...shape(n, t)] } : n)));
       params.forEach((p, t) => {
         for (let i = 0; i < p.length; i++) p.data[i] = Math.sin(i * 0.37 + t) * 0.5;
       });
