@@ -17,3 +17,4 @@ export * from './roofline';
 export * from './matmul';
 export * from './activation';
 export * from './loss';
+export * from './lbfgs';

@@ -13,4 +13,5 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './lbfgs.js';
 export * from './options.js';

@@ -13,6 +13,7 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './lbfgs.js';
 export * from './reduce.js';
 export * from './elementwise.js';
 export * from './roofline.js';
