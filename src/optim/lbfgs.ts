@@ -33,7 +33,7 @@ import { type Num, float, gt, le, strongWolfe, tensor } from './lbfgs-line-searc
 import { FlatVectors, type History, slotOf, twoLoop, type Vec } from './lbfgs-vectors.js';
 import { Optimizer, type ParamsInput, type Run, type StateDict } from './optimizer.js';
 import type { StateDictInput } from './state-dict-input.js';
-import { int, nonNegative, nullable, oneOf, type Schema, show } from '../validation/index.js';
+import { int, nonNegative, nullable, num, oneOf, type Schema, show } from '../validation/index.js';
 
 const f = Math.fround;
 
@@ -45,9 +45,9 @@ export interface LBFGSOptions {
   maxIter?: number;
   /** Closure calls per `step()` after which no new iteration starts. Default ⌊maxIter·5/4⌋ (null: the same). */
   maxEval?: number | null;
-  /** Stop when max |g| ≤ toleranceGrad (first-order optimality). Default 1e-7. */
+  /** Stop when max |g| ≤ toleranceGrad (first-order optimality); any number but NaN (±Infinity as torch). Default 1e-7. */
   toleranceGrad?: number;
-  /** Stop when the directional derivative, the step or the loss change falls below it. Default 1e-9. */
+  /** Stop when the directional derivative, the step or the loss change falls below it; any number but NaN. Default 1e-9. */
   toleranceChange?: number;
   /** Pairs (y, s) kept; sizes the state (2·historySize floats per parameter element); fixed once made. Default 100. */
   historySize?: number;
@@ -62,8 +62,8 @@ const SCHEMA: Schema<LBFGSGroup> = {
   lr: nonNegative,
   maxIter: int(1),
   maxEval: int(1),
-  toleranceGrad: nonNegative,
-  toleranceChange: nonNegative,
+  toleranceGrad: num({ infinite: true }),
+  toleranceChange: num({ infinite: true }),
   historySize: int(1, 1 << 20),
   lineSearchFn: nullable(oneOf(['strong_wolfe'])),
 };

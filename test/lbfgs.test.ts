@@ -1,0 +1,196 @@
+// LBFGS: its kernels on every backend, whole runs bit for bit on simd, scalar and js (with and
+// without the line search, history wrap-around, parameters in several runs), torch's test_optim
+// behaviours (Rosenbrock with and without strong Wolfe, ±Infinity tolerance_grad), a float64
+// port of torch's algorithm that the float32 optimizer tracks, the stopping rules, state round
+// trips and the refusals.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Engine, SCRATCH_OFFSET } from '../src/engine.js';
+import type { Parameter } from '../src/memory/parameter.js';
+import { LBFGS, type LBFGSOptions } from '../src/optim/lbfgs.js';
+import { scalars } from '../src/wasm/kernel-table.js';
+import { engines } from './helpers/lockstep.js';
+import { expectBits, seededValues, TAIL_SIZES } from './helpers/backends.js';
+import { lbfgs64, type Objective, rosenbrock, smoothQuartic } from './helpers/lbfgs64.js';
+
+let all: Engine[];
+beforeAll(async () => {
+  all = await engines(4 << 20);
+});
+
+/** A closure over `params` (their values as one flat vector) that writes the gradient and counts its calls. */
+function closureFor(params: readonly Parameter[], fn: Objective): { closure: () => number; calls: () => number } {
+  let calls = 0;
+  const closure = () => {
+    calls++;
+    const x = params.flatMap((p) => Array.from(p.data));
+    const [loss, g] = fn(x);
+    let o = 0;
+    for (const p of params) {
+      p.grad.set(g.slice(o, o + p.length));
+      o += p.length;
+    }
+    return loss;
+  };
+  return { closure, calls: () => calls };
+}
+
+/** Runs `steps` steps on one engine; returns the flat values after each step, the losses and the state. */
+function run(e: Engine, init: readonly Float32Array[], fn: Objective, options: LBFGSOptions, steps: number, split = false) {
+  // `split`: a spacer parameter between the tensors, so the optimizer sees several runs.
+  const specs = split ? init.flatMap((x, i) => (i === 0 ? [x] : [new Float32Array(3), x])) : init;
+  const made = e.parameters(specs as Float32Array[]);
+  const params = split ? made.filter((_, i) => i % 2 === 0) : made;
+  const opt = new LBFGS(params, options);
+  const { closure, calls } = closureFor(params, fn);
+  const xs: number[][] = [], losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    losses.push(opt.step(closure));
+    xs.push(params.flatMap((p) => Array.from(p.data)));
+  }
+  const out = { xs, losses, state: opt.stateDict(), calls: calls(), opt, params };
+  return out;
+}
+
+/** Runs on every backend and expects the same bits everywhere; returns the js run. */
+function runAll(init: readonly Float32Array[], fn: Objective, options: LBFGSOptions, steps: number, split = false) {
+  const runs = all.map((e) => run(e, init, fn, options, steps, split));
+  const ref = runs[runs.length - 1]!;
+  for (const r of runs.slice(0, -1)) {
+    r.xs.forEach((x, s) => expectBits(x, ref.xs[s]!, `step ${s + 1}`));
+    expect(r.losses).toEqual(ref.losses);
+    expect(r.calls).toBe(ref.calls);
+    for (const [i, st] of Object.entries(ref.state.state)) {
+      for (const [k, v] of Object.entries(st)) {
+        if (typeof v === 'number') expect(r.state.state[Number(i)]![k], k).toBe(v);
+        else expectBits(r.state.state[Number(i)]![k] as Float32Array, v, `${k} of ${i}`);
+      }
+    }
+  }
+  for (const r of runs.slice(0, -1)) r.opt.dispose();
+  return ref;
+}
+
+describe('LBFGS kernels', () => {
+  const sizes = [...TAIL_SIZES, 64, 1000];
+  it('dot, axpy+dot, the curvature pair and the push agree bit for bit on every backend, at every tail size', () => {
+    for (const n of sizes) {
+      const outs = all.map((e) => {
+        const [x, y, z, w] = e.parameters([seededValues(1, n, 3), seededValues(2, n), seededValues(3, n, 1e-3), seededValues(4, n, 1e5)]);
+        const k = e.kernels;
+        const dot = k.lbfgs_dot_f32(x!.offset, y!.offset, n);
+        const s = scalars('lbfgs_axpy_dot_f32');
+        s.a = -0.37;
+        const ad = k.lbfgs_axpy_dot_f32(x!.offset, y!.offset, z!.offset, n, s);
+        const c = scalars('lbfgs_curvature_f32');
+        c.t = 0.71;
+        k.lbfgs_curvature_f32(x!.offset, y!.offset, w!.offset, SCRATCH_OFFSET, n, c);
+        const cur = Array.from(e.heap.f64.subarray(SCRATCH_OFFSET >> 3, (SCRATCH_OFFSET >> 3) + 2));
+        k.lbfgs_push_f32(x!.offset, y!.offset, w!.offset, z!.offset, z!.gradOffset, n, c);
+        return { dot, ad, cur, x: x!.data.slice(), z: z!.data.slice(), sz: z!.grad.slice() };
+      });
+      const ref = outs[2]!;
+      for (const o of outs) {
+        expect(o.dot, `dot n=${n}`).toBe(ref.dot);
+        expect(o.ad, `axpy+dot n=${n}`).toBe(ref.ad);
+        expect(o.cur, `curvature n=${n}`).toEqual(ref.cur);
+        expectBits(o.x, ref.x, `axpy n=${n}`);
+        expectBits(o.z, ref.z, `push y n=${n}`);
+        expectBits(o.sz, ref.sz, `push s n=${n}`);
+      }
+    }
+  });
+
+  it('compute what they say (small integers: every sum exact)', () => {
+    const e = all[0]!;
+    const n = 19;
+    const xs = Float32Array.from({ length: n }, (_, i) => i - 7), ys = Float32Array.from({ length: n }, (_, i) => 3 - i);
+    const ds = Float32Array.from({ length: n }, (_, i) => (i % 5) - 2);
+    const [x, y, d, z] = e.parameters([xs, ys, ds, n]);
+    const exact = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * b[i]!, 0);
+    expect(e.kernels.lbfgs_dot_f32(x!.offset, y!.offset, n)).toBe(exact(xs, ys));
+    const s = scalars('lbfgs_axpy_dot_f32');
+    s.a = 2;
+    const want = xs.map((v, i) => v + 2 * ys[i]!);
+    expect(e.kernels.lbfgs_axpy_dot_f32(x!.offset, y!.offset, d!.offset, n, s)).toBe(exact(want, ds));
+    expect(Array.from(x!.data)).toEqual(Array.from(want));
+    const c = scalars('lbfgs_curvature_f32');
+    c.t = 0.5;
+    const yv = want.map((v, i) => v - ys[i]!), sv = ds.map((v) => v * 0.5);
+    e.kernels.lbfgs_curvature_f32(x!.offset, y!.offset, d!.offset, SCRATCH_OFFSET, n, c);
+    expect(e.heap.f64[SCRATCH_OFFSET >> 3]).toBe(exact(yv, sv));
+    expect(e.heap.f64[(SCRATCH_OFFSET >> 3) + 1]).toBe(exact(yv, yv));
+    e.kernels.lbfgs_push_f32(x!.offset, y!.offset, d!.offset, z!.offset, z!.gradOffset, n, c);
+    expect(Array.from(z!.data)).toEqual(Array.from(yv));
+    expect(Array.from(z!.grad)).toEqual(Array.from(sv));
+  });
+});
+
+describe('LBFGS runs', () => {
+  const init = [seededValues(5, 17), seededValues(6, 5), seededValues(7, 33)];
+  it.each([
+    ['fixed steps', { lr: 0.3, maxIter: 6, historySize: 3 }],
+    ['strong Wolfe', { lineSearchFn: 'strong_wolfe', maxIter: 6, historySize: 3 }],
+  ] as const)('%s: the same bits on simd, scalar and js, tensors in one run or several; the history wraps', (_l, options) => {
+    const a = runAll(init, smoothQuartic, options, 5);
+    const b = runAll(init, smoothQuartic, options, 5, true);
+    a.xs.forEach((x, s) => expectBits(x, b.xs[s]!, `split vs contiguous, step ${s + 1}`));
+    expect(a.state.state[0]!.history).toBe(3);
+    expect(a.state.state[0]!.n_iter).toBeGreaterThan(6);
+  });
+});
+
+describe('LBFGS behaviours (torch test_optim)', () => {
+  it('converges on Rosenbrock from (1.5, 1.5) without a line search (torch: LBFGS(params) and lr 5e-2, max_iter 5)', () => {
+    for (const options of [{}, { lr: 5e-2, maxIter: 5 }]) {
+      const r = runAll([Float32Array.of(1.5, 1.5)], rosenbrock, options, options.lr ? 400 : 30);
+      const x = r.xs[r.xs.length - 1]!;
+      expect(Math.abs(x[0]! - 1), JSON.stringify(options)).toBeLessThan(1e-3);
+      expect(Math.abs(x[1]! - 1), JSON.stringify(options)).toBeLessThan(2e-3);
+    }
+  });
+
+  it('converges on Rosenbrock from (−1.5, 1.5) with strong Wolfe, in few steps', () => {
+    const r = runAll([Float32Array.of(-1.5, 1.5)], rosenbrock, { lineSearchFn: 'strong_wolfe' }, 5);
+    const x = r.xs[r.xs.length - 1]!;
+    expect(Math.abs(x[0]! - 1)).toBeLessThan(1e-5);
+    expect(Math.abs(x[1]! - 1)).toBeLessThan(1e-5);
+    expect(rosenbrock(x)[0]).toBeLessThan(1e-9);
+  });
+
+  it('returns the closure’s loss whether tolerance_grad is +Infinity (stops at once) or −Infinity', () => {
+    for (const toleranceGrad of [Infinity, -Infinity]) {
+      const r = run(all[0]!, [seededValues(8, 50)], smoothQuartic, { lr: 0.01, toleranceGrad }, 1);
+      expect(r.losses[0]).toBe(smoothQuartic(Array.from(seededValues(8, 50)))[0]);
+      expect(r.calls).toBe(toleranceGrad === Infinity ? 1 : 20);
+      if (toleranceGrad === Infinity) expectBits(r.xs[0]!, seededValues(8, 50));
+      r.opt.dispose();
+    }
+  });
+});
+
+describe('LBFGS against a float64 port of torch.optim.LBFGS', () => {
+  it.each([
+    ['fixed steps', { lr: 0.5, maxIter: 8, historySize: 4 }],
+    ['strong Wolfe', { lineSearchFn: 'strong_wolfe', maxIter: 8, historySize: 4 }],
+  ] as const)('%s: the trajectory stays within 1e-4 of the float64 one, with the same closure calls', (_l, options) => {
+    const x0 = seededValues(9, 12);
+    const r = run(all[0]!, [x0], smoothQuartic, options, 4);
+    const ref = lbfgs64(Array.from(x0), smoothQuartic, options, 4);
+    expect(r.calls).toBe(ref.calls);
+    r.xs.forEach((x, s) => x.forEach((v, i) => expect(Math.abs(v - ref.xs[s]![i]!), `step ${s + 1} [${i}]`).toBeLessThan(1e-4)));
+    r.opt.dispose();
+  });
+
+  it('a quadratic in 6 dimensions is solved in one step, with the closure calls of the float64 port (strong Wolfe)', () => {
+    const a = [1, 2, 3, 5, 8, 13], c = [1, -2, 0.5, 3, -1, 0.25];
+    const quad: Objective = (x) => [x.reduce((s, v, i) => s + 0.5 * a[i]! * (v - c[i]!) ** 2, 0), x.map((v, i) => a[i]! * (v - c[i]!))];
+    const options = { lineSearchFn: 'strong_wolfe', maxIter: 100, maxEval: 1000, toleranceGrad: 1e-5 } as const;
+    const r = run(all[0]!, [new Float32Array(6)], quad, options, 1);
+    const ref = lbfgs64([0, 0, 0, 0, 0, 0], quad, options, 1);
+    r.xs[0]!.forEach((v, i) => expect(Math.abs(v - c[i]!)).toBeLessThan(1e-5));
+    // Inexact (Wolfe) steps: not the n iterations of an exact line search, but few, and as float64 does.
+    expect(r.calls).toBe(ref.calls);
+    expect(r.state.state[0]!.n_iter).toBeLessThan(3 * 6);
+    r.opt.dispose();
+  });
+});
