@@ -194,3 +194,168 @@ describe('LBFGS against a float64 port of torch.optim.LBFGS', () => {
     r.opt.dispose();
   });
 });
+
+describe('LBFGS stopping rules and options', () => {
+  it('maxEval bounds the closure calls of a step; its default is ⌊maxIter·5/4⌋ (torch)', () => {
+    const e = all[0]!;
+    const r = run(e, [seededValues(10, 20)], smoothQuartic, { lr: 0.1, maxIter: 100, maxEval: 7, toleranceChange: -1 }, 1);
+    expect(r.calls).toBe(7);
+    expect(r.state.state[0]!.n_iter).toBe(6);
+    expect(r.state.state[0]!.func_evals).toBe(7);
+    const [p] = e.parameters([3]);
+    expect(new LBFGS([p!], { maxIter: 9 }).paramGroups[0]!.maxEval).toBe(11);
+    expect(new LBFGS([p!], { maxIter: 9, maxEval: null }).paramGroups[0]!.maxEval).toBe(11);
+    expect(new LBFGS([p!]).paramGroups[0]!.maxEval).toBe(25);
+    r.opt.dispose();
+  });
+
+  it('maxIter without a line search: maxIter iterations and maxIter closure calls (no evaluation after the last move)', () => {
+    const r = run(all[0]!, [seededValues(11, 9)], smoothQuartic, { lr: 0.1, maxIter: 5, toleranceChange: -1 }, 2);
+    expect(r.calls).toBe(10);
+    expect(r.state.state[0]!.n_iter).toBe(10);
+    r.opt.dispose();
+  });
+
+  it('toleranceChange: a loss change below it ends the step after one iteration', () => {
+    const r = run(all[0]!, [seededValues(12, 9)], smoothQuartic, { lr: 0.1, toleranceChange: 1e6 }, 1);
+    // g·d > −1e6 already holds: the first iteration stops before moving.
+    expect(r.state.state[0]!.n_iter).toBe(1);
+    expect(r.calls).toBe(1);
+    expectBits(r.xs[0]!, seededValues(12, 9));
+    r.opt.dispose();
+  });
+});
+
+describe('LBFGS state', () => {
+  it.each([
+    ['fixed steps', { lr: 0.2, maxIter: 7, historySize: 3 }],
+    ['strong Wolfe', { lineSearchFn: 'strong_wolfe', maxIter: 5, historySize: 2 }],
+  ] as const)('%s: a state dict (also through JSON), taken with the history ring wrapped, resumes bit for bit; rows oldest first', (_l, options) => {
+    for (const e of all) {
+      const x0 = [seededValues(13, 9), seededValues(14, 6)];
+      const a = e.parameters(x0);
+      const opt = new LBFGS(a, options);
+      const ca = closureFor(a, smoothQuartic).closure;
+      opt.step(ca);
+      opt.step(ca);
+      const sd = opt.stateDict();
+      const H = options.historySize;
+      expect(sd.state[0]!.history).toBe(H);
+      // A convex loss keeps every pair after the first iteration: n_iter − 1 pairs, so the ring's
+      // oldest row is not row 0 in memory. The twin loads them oldest first and steps the same.
+      expect((((sd.state[0]!.n_iter as number) - 1) % H), 'the ring has wrapped past row 0').not.toBe(0);
+      const b = e.parameters(a.map((p) => p.data.slice()));
+      const twin = new LBFGS(b, options);
+      twin.loadStateDict(JSON.parse(JSON.stringify(sd)));
+      expect(twin.stateDict()).toEqual(sd);
+      const cb = closureFor(b, smoothQuartic).closure;
+      for (let s = 0; s < 3; s++) {
+        expect(twin.step(cb)).toBe(opt.step(ca));
+        a.forEach((p, t) => expectBits(b[t]!.data, p.data, `${e.backend} step ${s}`));
+      }
+      expect(twin.stateDict()).toEqual(opt.stateDict());
+      opt.dispose();
+      twin.dispose();
+    }
+  });
+
+  it('a saved state of another historySize loads (and sizes the buffers); a partial or inconsistent state is refused, nothing changed', () => {
+    const e = all[2]!;
+    const a = e.parameters([seededValues(15, 5), seededValues(16, 4)]);
+    const opt = new LBFGS(a, { historySize: 4, lr: 0.1 });
+    opt.step(closureFor(a, smoothQuartic).closure);
+    const sd = opt.stateDict();
+    const b = e.parameters([5, 4]);
+    const twin = new LBFGS(b, { historySize: 9 });
+    twin.loadStateDict(sd);
+    expect(twin.paramGroups[0]!.historySize).toBe(4);
+    expect((twin.stateDict().state[1]!.old_dirs as Float32Array).length).toBe(16);
+    const before = twin.stateDict();
+    const partial = { ...sd, state: { 0: sd.state[0]! } };
+    expect(() => twin.loadStateDict(partial)).toThrow(/every parameter or none/);
+    const odd = { ...sd, state: { 0: sd.state[0]!, 1: { ...sd.state[1]!, n_iter: 3 } } };
+    expect(() => twin.loadStateDict(odd)).toThrow(/every parameter's n_iter must be the same/);
+    const tooMany = { ...sd, state: { 0: { ...sd.state[0]!, history: 5 }, 1: { ...sd.state[1]!, history: 5 } } };
+    expect(() => twin.loadStateDict(tooMany)).toThrow(RangeError);
+    const shortRows = { ...sd, paramGroups: [{ ...sd.paramGroups[0]!, historySize: 3 }] };
+    expect(() => twin.loadStateDict(shortRows)).toThrow(RangeError);
+    expect(twin.stateDict()).toEqual(before);
+    opt.dispose();
+    twin.dispose();
+  });
+
+  it('editing the parameter list restarts the memory (d ← −g, no pairs), as at the first iteration', () => {
+    const e = all[2]!;
+    const [p, q] = e.parameters([seededValues(17, 6), seededValues(18, 3)]);
+    const opt = new LBFGS([p!], { lr: 0.1, maxIter: 3 });
+    opt.step(closureFor([p!], smoothQuartic).closure);
+    expect(opt.stateDict().state[0]!.history).toBeGreaterThan(0);
+    opt.paramGroups[0]!.params.push(q!);
+    const fresh = new LBFGS(e.parameters([p!.data.slice(), q!.data.slice()]), { lr: 0.1, maxIter: 3 });
+    const ref = fresh.paramGroups[0]!.params;
+    fresh.step(closureFor(ref, smoothQuartic).closure);
+    opt.step(closureFor([p!, q!], smoothQuartic).closure);
+    expectBits(p!.data, ref[0]!.data);
+    expectBits(q!.data, ref[1]!.data);
+    expect(opt.stateDict().state[1]!.n_iter).toBe(fresh.stateDict().state[1]!.n_iter);
+    expect(opt.stateDict().state[1]!.history).toBe(fresh.stateDict().state[1]!.history);
+    opt.dispose();
+    fresh.dispose();
+  });
+});
+
+describe('LBFGS refusals', () => {
+  const e = () => all[0]!;
+  it('step without a closure, or with one that returns no number: TypeError, nothing changed', () => {
+    const [p] = e().parameters([seededValues(19, 4)]);
+    const opt = new LBFGS([p!]);
+    const x = p!.data.slice();
+    expect(() => opt.step()).toThrow(/closure must be a function/);
+    expect(() => opt.step('f' as never)).toThrow(TypeError);
+    expect(() => opt.step((() => 'one') as never)).toThrow(/must return the loss as a number, got "one"/);
+    expect(() => opt.step((() => Promise.resolve(1)) as never)).toThrow(TypeError);
+    expectBits(p!.data, x);
+    expect(opt.stateDict().state).toEqual({});
+    opt.dispose();
+  });
+
+  it('bad options, several param groups, addParamGroup and a historySize edit: TypeError/RangeError naming them', () => {
+    const [p, q] = e().parameters([3, 3]);
+    expect(() => new LBFGS([p!], { lr: -1 })).toThrow(/lr must be >= 0/);
+    expect(() => new LBFGS([p!], { maxIter: 0 })).toThrow(/maxIter must be >= 1/);
+    expect(() => new LBFGS([p!], { maxIter: 2.5 })).toThrow(/maxIter must be an integer/);
+    expect(() => new LBFGS([p!], { maxEval: 0 })).toThrow(/maxEval must be >= 1/);
+    expect(() => new LBFGS([p!], { historySize: 0 })).toThrow(/historySize must be >= 1/);
+    expect(() => new LBFGS([p!], { toleranceGrad: NaN })).toThrow(/toleranceGrad/);
+    expect(() => new LBFGS([p!], { lineSearchFn: 'armijo' as never })).toThrow(/lineSearchFn must be one of 'strong_wolfe'/);
+    expect(() => new LBFGS([p!], { maximize: true } as never)).toThrow(/unknown option "maximize"/);
+    expect(() => new LBFGS([{ params: [p!] }, { params: [q!], lr: 0.1 }])).toThrow(/one param group/);
+    const opt = new LBFGS([p!], { historySize: 5 });
+    expect(() => opt.addParamGroup({ params: [q!] })).toThrow(RangeError);
+    const { closure } = closureFor([p!], smoothQuartic);
+    opt.step(closure);
+    const before = opt.stateDict();
+    const x = p!.data.slice();
+    opt.paramGroups[0]!.historySize = 6;
+    expect(() => opt.step(closure)).toThrow(/historySize is fixed/);
+    opt.paramGroups[0]!.historySize = 5;
+    opt.paramGroups[0]!.lineSearchFn = 'wolfe' as never;
+    expect(() => opt.step(closure)).toThrow(/lineSearchFn/);
+    expectBits(p!.data, x);
+    opt.paramGroups[0]!.lineSearchFn = null;
+    expect(opt.stateDict()).toEqual(before);
+    opt.dispose();
+  });
+
+  it('a closure that throws inside the line search leaves the parameters where the iteration started', () => {
+    const [p] = e().parameters([seededValues(20, 5)]);
+    const opt = new LBFGS([p!], { lineSearchFn: 'strong_wolfe' });
+    const { closure } = closureFor([p!], smoothQuartic);
+    let calls = 0;
+    const x = p!.data.slice();
+    expect(() => opt.step(() => (++calls === 2 ? (() => { throw new Error('boom'); })() : closure()))).toThrow('boom');
+    expectBits(p!.data, x);
+    expect(opt.stateDict().state[0]!.func_evals).toBe(1);
+    opt.dispose();
+  });
+});
