@@ -157,8 +157,8 @@ describe('LBFGS behaviours (torch test_optim)', () => {
     expect(rosenbrock(x)[0]).toBeLessThan(1e-9);
   });
 
-  it('returns the closure’s loss whether tolerance_grad is +Infinity (stops at once) or −Infinity', () => {
-    for (const toleranceGrad of [Infinity, -Infinity]) {
+  it('returns the closure’s loss whether tolerance_grad is Infinity (stops at once) or 0 (torch: ±inf; negative tolerances are refused here)', () => {
+    for (const toleranceGrad of [Infinity, 0]) {
       const r = run(all[0]!, [seededValues(8, 50)], smoothQuartic, { lr: 0.01, toleranceGrad }, 1);
       expect(r.losses[0]).toBe(smoothQuartic(Array.from(seededValues(8, 50)))[0]);
       expect(r.calls).toBe(toleranceGrad === Infinity ? 1 : 20);
@@ -198,7 +198,7 @@ describe('LBFGS against a float64 port of torch.optim.LBFGS', () => {
 describe('LBFGS stopping rules and options', () => {
   it('maxEval bounds the closure calls of a step; its default is ⌊maxIter·5/4⌋ (torch)', () => {
     const e = all[0]!;
-    const r = run(e, [seededValues(10, 20)], smoothQuartic, { lr: 0.1, maxIter: 100, maxEval: 7, toleranceChange: -1 }, 1);
+    const r = run(e, [seededValues(10, 20)], smoothQuartic, { lr: 0.1, maxIter: 100, maxEval: 7, toleranceChange: 0 }, 1);
     expect(r.calls).toBe(7);
     expect(r.state.state[0]!.n_iter).toBe(6);
     expect(r.state.state[0]!.func_evals).toBe(7);
@@ -210,7 +210,7 @@ describe('LBFGS stopping rules and options', () => {
   });
 
   it('maxIter without a line search: maxIter iterations and maxIter closure calls (no evaluation after the last move)', () => {
-    const r = run(all[0]!, [seededValues(11, 9)], smoothQuartic, { lr: 0.1, maxIter: 5, toleranceChange: -1 }, 2);
+    const r = run(all[0]!, [seededValues(11, 9)], smoothQuartic, { lr: 0.1, maxIter: 5, toleranceChange: 0 }, 2);
     expect(r.calls).toBe(10);
     expect(r.state.state[0]!.n_iter).toBe(10);
     r.opt.dispose();
@@ -327,6 +327,7 @@ describe('LBFGS refusals', () => {
     expect(() => new LBFGS([p!], { maxEval: 0 })).toThrow(/maxEval must be >= 1/);
     expect(() => new LBFGS([p!], { historySize: 0 })).toThrow(/historySize must be >= 1/);
     expect(() => new LBFGS([p!], { toleranceGrad: NaN })).toThrow(/toleranceGrad/);
+    expect(() => new LBFGS([p!], { toleranceChange: -1e-9 })).toThrow(/toleranceChange must be in \[0, ∞\)/);
     expect(() => new LBFGS([p!], { lineSearchFn: 'armijo' as never })).toThrow(/lineSearchFn must be one of 'strong_wolfe'/);
     expect(() => new LBFGS([p!], { maximize: true } as never)).toThrow(/unknown option "maximize"/);
     expect(() => new LBFGS([{ params: [p!] }, { params: [q!], lr: 0.1 }])).toThrow(/one param group/);

@@ -45,9 +45,9 @@ export interface LBFGSOptions {
   maxIter?: number;
   /** Closure calls per `step()` after which no new iteration starts. Default ⌊maxIter·5/4⌋ (null: the same). */
   maxEval?: number | null;
-  /** Stop when max |g| ≤ toleranceGrad (first-order optimality); any number but NaN (±Infinity as torch). Default 1e-7. */
+  /** Stop when max |g| ≤ toleranceGrad (first-order optimality); ≥ 0, Infinity allowed (a step then only evaluates). Default 1e-7. */
   toleranceGrad?: number;
-  /** Stop when the directional derivative, the step or the loss change falls below it; any number but NaN. Default 1e-9. */
+  /** Stop when the directional derivative, the step or the loss change falls below it; ≥ 0, Infinity allowed. Default 1e-9. */
   toleranceChange?: number;
   /** Pairs (y, s) kept; sizes the state (2·historySize floats per parameter element); fixed once made. Default 100. */
   historySize?: number;
@@ -62,8 +62,8 @@ const SCHEMA: Schema<LBFGSGroup> = {
   lr: nonNegative,
   maxIter: int(1),
   maxEval: int(1),
-  toleranceGrad: num({ infinite: true }),
-  toleranceChange: num({ infinite: true }),
+  toleranceGrad: num({ min: 0, infinite: true }),
+  toleranceChange: num({ min: 0, infinite: true }),
   historySize: int(1, 1 << 20),
   lineSearchFn: nullable(oneOf(['strong_wolfe'])),
 };
