@@ -11,6 +11,7 @@ import { scalars } from '../src/wasm/kernel-table.js';
 import { engines } from './helpers/lockstep.js';
 import { expectBits, seededValues, TAIL_SIZES } from './helpers/backends.js';
 import { lbfgs64, type Objective, rosenbrock, smoothQuartic } from './helpers/lbfgs64.js';
+import { type OptimizerCase, runCase } from '../src/cli/conformance/optimizers.js';
 
 let all: Engine[];
 beforeAll(async () => {
@@ -358,5 +359,29 @@ describe('LBFGS refusals', () => {
     expectBits(p!.data, x);
     expect(opt.stateDict().state[0]!.func_evals).toBe(1);
     opt.dispose();
+  });
+});
+
+describe('LBFGS conformance cases with a function instead of gradients', () => {
+  const quadratic: Objective = (x) => [x.reduce((s, v, i) => s + 0.5 * (i + 1) * v * v, 0), x.map((v, i) => (i + 1) * v)];
+  /** A case whose expected trajectory is the float64 port's. */
+  function caseOf(fn: 'rosenbrock' | 'quadratic', x0: number[][], options: Record<string, unknown>, steps: number): OptimizerCase {
+    const flat = x0.flat();
+    const o64 = { lr: options.lr as number | undefined, maxIter: options.max_iter as number | undefined, historySize: options.history_size as number | undefined, lineSearchFn: options.line_search_fn as 'strong_wolfe' | null | undefined };
+    const ref = lbfgs64(flat, fn === 'rosenbrock' ? rosenbrock : quadratic, o64, steps);
+    const split = (x: number[]) => x0.map((t, i) => x.slice(x0.slice(0, i).flat().length, x0.slice(0, i).flat().length + t.length));
+    return { name: `lbfgs/${fn}`, optimizer: 'lbfgs', options, function: fn, tensors: x0.map((t) => t.length), params: x0, grads: [], expected: ref.xs.map(split), tolerance: { abs: 1e-5, rel: 1e-4 } };
+  }
+
+  it('run on every backend within the case tolerance of the float64 port; a wrong trajectory or function fails', () => {
+    const cases = [
+      caseOf('quadratic', [[1, -2, 0.5], [3, -1]], { max_iter: 4, history_size: 3, line_search_fn: 'strong_wolfe' }, 2),
+      caseOf('quadratic', [[1, -2, 0.5, 3, -1]], { lr: 0.1, max_iter: 5 }, 3),
+      caseOf('rosenbrock', [[-1.5, 1.5]], { line_search_fn: 'strong_wolfe', max_iter: 3 }, 2),
+    ];
+    for (const c of cases) for (const e of all) expect(runCase(c, e), c.name).toEqual([]);
+    const off = { ...cases[1]!, expected: cases[1]!.expected.map((s) => s.map((t) => t.map((v) => v + 1e-3))) };
+    expect(runCase(off, all[0]!).length).toBeGreaterThan(0);
+    expect(runCase({ ...cases[0]!, function: 'himmelblau' }, all[0]!)).toEqual(['unknown function "himmelblau" (expected rosenbrock or quadratic)']);
   });
 });
