@@ -329,7 +329,7 @@ describe('LBFGS refusals', () => {
     expect(() => new LBFGS([p!], { historySize: 0 })).toThrow(/historySize must be >= 1/);
     expect(() => new LBFGS([p!], { toleranceGrad: NaN })).toThrow(/toleranceGrad/);
     expect(() => new LBFGS([p!], { toleranceChange: -1e-9 })).toThrow(/toleranceChange must be in \[0, ∞\)/);
-    expect(() => new LBFGS([p!], { lineSearchFn: 'armijo' as never })).toThrow(/lineSearchFn must be one of 'strong_wolfe'/);
+    expect(() => new LBFGS([p!], { lineSearchFn: 'armijo' as never })).toThrow(/lineSearchFn must be 'strong_wolfe' or null/);
     expect(() => new LBFGS([p!], { maximize: true } as never)).toThrow(/unknown option "maximize"/);
     expect(() => new LBFGS([{ params: [p!] }, { params: [q!], lr: 0.1 }])).toThrow(/one param group/);
     const opt = new LBFGS([p!], { historySize: 5 });
