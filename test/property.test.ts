@@ -31,6 +31,12 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   momentumDecay: unit(0.01),
   etas: fc.tuple(fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.double({ min: 1.01, max: 3, noNaN: true })),
   stepSizes: fc.tuple(fc.double({ min: 1e-7, max: 1e-3, noNaN: true }), fc.double({ min: 0.01, max: 50, noNaN: true })),
+  maxIter: fc.integer({ min: 1, max: 6 }),
+  maxEval: fc.integer({ min: 1, max: 9 }),
+  toleranceGrad: fc.constantFrom(0, 1e-7, 1e-3),
+  toleranceChange: fc.constantFrom(0, 1e-9, 1e-4),
+  historySize: fc.integer({ min: 1, max: 4 }),
+  lineSearchFn: fc.constantFrom(null, 'strong_wolfe'),
 };
 
 let all: Engine[];
