@@ -56,7 +56,10 @@ export interface LBFGSOptions {
 }
 
 /** {@link LBFGSOptions} resolved, as `opt.paramGroups[0]` holds them. */
-export type LBFGSGroup = Required<Omit<LBFGSOptions, 'maxEval'>> & { maxEval: number };
+export type LBFGSGroup = Required<Omit<LBFGSOptions, 'maxEval'>> & {
+  /** Closure calls per `step()` after which no new iteration starts (resolved: a number). */
+  maxEval: number;
+};
 
 /** `'strong_wolfe'` or null: anything else is of the wrong type (the option's type is that union). */
 function lineSearch(v: unknown, name: string, where: string): void {

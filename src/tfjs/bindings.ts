@@ -52,7 +52,10 @@ export function optimizerClass(name: unknown, where: string): InnerClass {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(OPTIMIZERS, name)) {
     throw new TypeError(`${where}: name must be one of ${Object.keys(OPTIMIZERS).map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}`);
   }
-  return OPTIMIZERS[name as OptimizerName] as unknown as InnerClass;
+  const cls = OPTIMIZERS[name as OptimizerName] as unknown as InnerClass & { registration?: { closure?: boolean } };
+  // A tf.Optimizer is handed gradients, never a loss to re-evaluate.
+  if (cls.registration?.closure) throw new TypeError(`${where}: "${name}" steps with a closure that re-evaluates the loss, which a tf.Optimizer cannot give; use the optimizer itself`);
+  return cls;
 }
 
 /** One variable bound to one engine parameter. */
