@@ -1,7 +1,7 @@
 /**
  * Runs optimizers of the library on a 2-D test function: each optimizer gets its own
- * two-element parameter in one engine, and every step writes the analytic gradient into the
- * parameter's grad view and calls `step()` — the same loop a training script runs.
+ * two-element parameter in one engine, and every step calls `step(closure)` with a closure that
+ * writes the analytic gradient into the parameter's grad view and returns the loss.
  */
 import { type Engine, OPTIMIZERS, type OptimizerName, registrations } from 'wasm-optim';
 import type { TestFunction } from './functions.js';
@@ -37,11 +37,14 @@ export function runTrajectories(
     for (let s = 0; s < steps; s++) {
       opts.forEach((opt, i) => {
         const p = params[i]!;
-        const [x, y] = p.data;
-        const [gx, gy] = fn.grad(x!, y!);
-        p.grad[0] = gx;
-        p.grad[1] = gy;
-        opt.step();
+        // As a closure, which step() calls first: LBFGS re-evaluates it during its step.
+        opt.step(() => {
+          const [x, y] = p.data;
+          const [gx, gy] = fn.grad(x!, y!);
+          p.grad[0] = gx;
+          p.grad[1] = gy;
+          return fn.f(x!, y!);
+        });
         const [nx, ny] = p.data;
         out[i]!.path.push([nx!, ny!]);
         out[i]!.losses.push(fn.f(nx!, ny!));

@@ -134,7 +134,8 @@ export class LBFGS extends Optimizer<LBFGSGroup> {
     closure: true,
     oneGroup: true,
     bench: [], // a step is many closure calls: see src/cli/bench/lbfgs.ts for the two-loop recursion alone
-    playground: { rate: 'plain', options: { maxIter: 1, historySize: 10, lineSearchFn: 'strong_wolfe' } },
+    // One iteration (with its line search) per playground step.
+    playground: { rate: 'plain', options: { lr: 1, maxIter: 1, historySize: 10, lineSearchFn: 'strong_wolfe' } },
   };
 
   constructor(params: ParamsInput<LBFGSOptions>, options?: LBFGSOptions) {
