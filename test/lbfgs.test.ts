@@ -12,6 +12,7 @@ import { engines } from './helpers/lockstep.js';
 import { expectBits, seededValues, TAIL_SIZES } from './helpers/backends.js';
 import { lbfgs64, type Objective, rosenbrock, smoothQuartic } from './helpers/lbfgs64.js';
 import { type OptimizerCase, runCase } from '../src/cli/conformance/optimizers.js';
+import { idiomaticVariant, libraryVariant, problem } from '../src/cli/bench/lbfgs.js';
 
 let all: Engine[];
 beforeAll(async () => {
@@ -383,5 +384,19 @@ describe('LBFGS conformance cases with a function instead of gradients', () => {
     const off = { ...cases[1]!, expected: cases[1]!.expected.map((s) => s.map((t) => t.map((v) => v + 1e-3))) };
     expect(runCase(off, all[0]!).length).toBeGreaterThan(0);
     expect(runCase({ ...cases[0]!, function: 'himmelblau' }, all[0]!)).toEqual(['unknown function "himmelblau" (expected rosenbrock or quadratic)']);
+  });
+});
+
+describe('the two-loop benchmark (src/cli/bench/lbfgs.ts)', () => {
+  it('times two computations of the same direction: library and idiomatic JS agree to float tolerance', () => {
+    const n = 301, m = 4;
+    const pb = problem(n, m);
+    const lib = libraryVariant(all[0]!, pb, n, m), js = idiomaticVariant(pb, n, m);
+    lib.step();
+    js.step();
+    const a = lib.result(), b = js.result();
+    const scale = Math.max(...Array.from(b, Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    for (let i = 0; i < n; i++) expect(Math.abs(a[i]! - b[i]!), `[${i}]`).toBeLessThan(1e-5 * scale);
   });
 });
