@@ -37,6 +37,8 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   toleranceChange: fc.constantFrom(0, 1e-9, 1e-4),
   historySize: fc.integer({ min: 1, max: 4 }),
   lineSearchFn: fc.constantFrom(null, 'strong_wolfe'),
+  weightLrPower: unit(4),
+  warmupSteps: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
 };
 
 let all: Engine[];
@@ -62,6 +64,7 @@ function optionsFor(name: string): fc.Arbitrary<Record<string, unknown>> {
   }
   return fc.record(rec).map((o) => {
     if (o.nesterov) Object.assign(o, { momentum: Math.max(0.1, o.momentum as number), dampening: 0 });
+    if (name === 'schedule_free_adamw') o.betas = [Math.max(0.01, (o.betas as number[])[0]!), (o.betas as number[])[1]!]; // divides by β1
     return o;
   });
 }

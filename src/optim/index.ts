@@ -14,4 +14,5 @@ export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
 export * from './lbfgs.js';
+export * from './schedule-free.js';
 export * from './options.js';

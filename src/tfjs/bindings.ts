@@ -52,10 +52,14 @@ export function optimizerClass(name: unknown, where: string): InnerClass {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(OPTIMIZERS, name)) {
     throw new TypeError(`${where}: name must be one of ${Object.keys(OPTIMIZERS).map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}`);
   }
-  const cls = OPTIMIZERS[name as OptimizerName] as unknown as InnerClass & { registration?: { closure?: boolean } };
-  // A tf.Optimizer is handed gradients, never a loss to re-evaluate.
-  if (cls.registration?.closure) throw new TypeError(`${where}: "${name}" steps with a closure that re-evaluates the loss, which a tf.Optimizer cannot give; use the optimizer itself`);
-  return cls;
+  const Cls = OPTIMIZERS[name as OptimizerName] as unknown as InnerClass & { registration?: { closure?: boolean } };
+  if (Cls.registration?.closure) {
+    throw new TypeError(
+      `${where}: "${name}" re-evaluates the loss several times within a step, which a tf.Optimizer (handed finished gradients) cannot do; ` +
+        'bind the variables with bindArrays() or engine parameters and call step(closure) on the optimizer itself',
+    );
+  }
+  return Cls;
 }
 
 /** One variable bound to one engine parameter. */
