@@ -150,6 +150,15 @@ export interface History {
 /** Physical row of the i-th oldest pair. */
 export const slotOf = (h: History, i: number): number => (h.head + i) % h.size;
 
+/** A slice of `rows` history rows with the row at `head` first (oldest first, as saved). */
+export function rotated(x: Float32Array, rows: number, head: number): Float32Array {
+  const n = x.length / rows;
+  const out = new Float32Array(x.length);
+  out.set(x.subarray(head * n));
+  out.set(x.subarray(0, head * n), (rows - head) * n);
+  return out;
+}
+
 /**
  * `d ← −H·g` by the two-loop recursion over the stored pairs (torch's "iteration in L-BFGS loop
  * collapsed to use just one buffer"), computed in `d`; each axpy is fused with the next dot.

@@ -30,7 +30,7 @@ import type { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import { type Num, float, gt, le, strongWolfe, tensor } from './lbfgs-line-search.js';
-import { FlatVectors, type History, slotOf, twoLoop, type Vec } from './lbfgs-vectors.js';
+import { FlatVectors, type History, rotated, slotOf, twoLoop, type Vec } from './lbfgs-vectors.js';
 import { Optimizer, type ParamsInput, type Run, type StateDict } from './optimizer.js';
 import type { StateDictInput } from './state-dict-input.js';
 import { int, nonNegative, num, type Schema, show } from '../validation/index.js';
@@ -379,15 +379,6 @@ function withMaxEval(options: LBFGSOptions | undefined): Partial<LBFGSGroup> | u
 }
 
 const sameList = (a: readonly Parameter[], b: readonly Parameter[]): boolean => a.length === b.length && a.every((p, i) => p === b[i]);
-
-/** `rows` rows of a history slice with the row at `head` first. */
-function rotated(x: Float32Array, rows: number, head: number): Float32Array {
-  const n = x.length / rows;
-  const out = new Float32Array(x.length);
-  out.set(x.subarray(head * n));
-  out.set(x.subarray(0, head * n), (rows - head) * n);
-  return out;
-}
 
 /** Every parameter's entry or none, with the same step and scalars (the state is one flat vector). */
 function checkConsistent(dict: StateDictInput, count: number): void {
