@@ -121,7 +121,7 @@ export function lbfgs_axpy_dot_f32(x: usize, y: usize, z: usize, n: i32, params:
   return s;
 }
 
-// y·s and y·y of one element (y = g − prev, s = d·t), added to *ys and *yy.
+// y = g − prev and s = d·t of the element at byte offset o; y·s and y·y in float64.
 // @ts-ignore: decorator
 @inline function yOf(g: usize, prev: usize, o: usize): f32 {
   return load<f32>(g + o) - load<f32>(prev + o);
@@ -129,6 +129,15 @@ export function lbfgs_axpy_dot_f32(x: usize, y: usize, z: usize, n: i32, params:
 // @ts-ignore: decorator
 @inline function sOf(d: usize, o: usize, t: f32): f32 {
   return load<f32>(d + o) * t;
+}
+// @ts-ignore: decorator
+@inline function ysOf(g: usize, prev: usize, d: usize, o: usize, t: f32): f64 {
+  return prod(yOf(g, prev, o), sOf(d, o, t));
+}
+// @ts-ignore: decorator
+@inline function yyOf(g: usize, prev: usize, o: usize): f64 {
+  const y = yOf(g, prev, o);
+  return prod(y, y);
 }
 
 /** Writes Σ y·s and Σ y·y (y = g − prev, s = d·t) as two f64 at `out`. */
@@ -161,31 +170,22 @@ export function lbfgs_curvature_f32(g: usize, prev: usize, d: usize, out: usize,
     let q0: f64 = 0, q1: f64 = 0, q2: f64 = 0, q3: f64 = 0, q4: f64 = 0, q5: f64 = 0, q6: f64 = 0, q7: f64 = 0;
     for (; i + 8 <= n; i += 8) {
       const o = <usize>i << 2;
-      let y = yOf(g, prev, o);
-      s0 += prod(y, sOf(d, o, t)), q0 += prod(y, y);
-      y = yOf(g, prev, o + 4);
-      s1 += prod(y, sOf(d, o + 4, t)), q1 += prod(y, y);
-      y = yOf(g, prev, o + 8);
-      s2 += prod(y, sOf(d, o + 8, t)), q2 += prod(y, y);
-      y = yOf(g, prev, o + 12);
-      s3 += prod(y, sOf(d, o + 12, t)), q3 += prod(y, y);
-      y = yOf(g, prev, o + 16);
-      s4 += prod(y, sOf(d, o + 16, t)), q4 += prod(y, y);
-      y = yOf(g, prev, o + 20);
-      s5 += prod(y, sOf(d, o + 20, t)), q5 += prod(y, y);
-      y = yOf(g, prev, o + 24);
-      s6 += prod(y, sOf(d, o + 24, t)), q6 += prod(y, y);
-      y = yOf(g, prev, o + 28);
-      s7 += prod(y, sOf(d, o + 28, t)), q7 += prod(y, y);
+      s0 += ysOf(g, prev, d, o, t), q0 += yyOf(g, prev, o);
+      s1 += ysOf(g, prev, d, o + 4, t), q1 += yyOf(g, prev, o + 4);
+      s2 += ysOf(g, prev, d, o + 8, t), q2 += yyOf(g, prev, o + 8);
+      s3 += ysOf(g, prev, d, o + 12, t), q3 += yyOf(g, prev, o + 12);
+      s4 += ysOf(g, prev, d, o + 16, t), q4 += yyOf(g, prev, o + 16);
+      s5 += ysOf(g, prev, d, o + 20, t), q5 += yyOf(g, prev, o + 20);
+      s6 += ysOf(g, prev, d, o + 24, t), q6 += yyOf(g, prev, o + 24);
+      s7 += ysOf(g, prev, d, o + 28, t), q7 += yyOf(g, prev, o + 28);
     }
     ys = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
     yy = ((q0 + q4) + (q2 + q6)) + ((q1 + q5) + (q3 + q7));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const y = yOf(g, prev, o);
-    ys += prod(y, sOf(d, o, t));
-    yy += prod(y, y);
+    ys += ysOf(g, prev, d, o, t);
+    yy += yyOf(g, prev, o);
   }
   store<f64>(out, ys);
   store<f64>(out, yy, 8);
