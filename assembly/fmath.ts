@@ -33,17 +33,41 @@ const L6: f32 = 2.0000714765e-1;
 const L7: f32 = -2.4999993993e-1;
 const L8: f32 = 3.3333331174e-1;
 
+// Polynomials by Horner's scheme, c0·x⁵ + c1·x⁴ + … + c5 and c0·x⁸ + … + c8: at each step one
+// multiply, then one add, each rounded (never fused), as src/reference/fmath.ts does them.
+// @ts-ignore: decorator
+@inline function poly5(x: f32, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32): f32 {
+  return ((((c0 * x + c1) * x + c2) * x + c3) * x + c4) * x + c5;
+}
+
+// @ts-ignore: decorator
+@inline function poly8(x: f32, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32, c6: f32, c7: f32, c8: f32): f32 {
+  return ((poly5(x, c0, c1, c2, c3, c4, c5) * x + c6) * x + c7) * x + c8;
+}
+
+// One Horner step on four lanes: p·x + c.
+// @ts-ignore: decorator
+@inline function hornerv(p: v128, x: v128, c: f32): v128 {
+  return f32x4.add(f32x4.mul(p, x), f32x4.splat(c));
+}
+
+// @ts-ignore: decorator
+@inline function poly5v(x: v128, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32): v128 {
+  return hornerv(hornerv(hornerv(hornerv(hornerv(f32x4.splat(c0), x, c1), x, c2), x, c3), x, c4), x, c5);
+}
+
+// @ts-ignore: decorator
+@inline function poly8v(x: v128, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32, c6: f32, c7: f32, c8: f32): v128 {
+  return hornerv(hornerv(hornerv(poly5v(x, c0, c1, c2, c3, c4, c5), x, c6), x, c7), x, c8);
+}
+
 // @ts-ignore: decorator
 @inline export function expf(x0: f32): f32 {
   const x = min<f32>(max<f32>(x0, EXP_LO), EXP_HI);
   const n = nearest<f32>(x * LOG2E);
   const r = (x - n * C1) - n * C2;
   const z = r * r;
-  let p = E0 * r + E1;
-  p = p * r + E2;
-  p = p * r + E3;
-  p = p * r + E4;
-  p = p * r + E5;
+  const p = poly5(r, E0, E1, E2, E3, E4, E5);
   const y = (p * z + r) + 1.0;
   return y * reinterpret<f32>((<i32>n + 127) << 23);
 }
@@ -62,14 +86,7 @@ const L8: f32 = 3.3333331174e-1;
   }
   const fe = <f32>e;
   const z = x * x;
-  let y = L0 * x + L1;
-  y = y * x + L2;
-  y = y * x + L3;
-  y = y * x + L4;
-  y = y * x + L5;
-  y = y * x + L6;
-  y = y * x + L7;
-  y = y * x + L8;
+  let y = poly8(x, L0, L1, L2, L3, L4, L5, L6, L7, L8);
   y = (y * x) * z;
   y = y + C2 * fe;
   y = y + -0.5 * z;
@@ -82,11 +99,7 @@ const L8: f32 = 3.3333331174e-1;
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(C1))), f32x4.mul(n, f32x4.splat(C2)));
   const z = f32x4.mul(r, r);
-  let p = f32x4.add(f32x4.mul(f32x4.splat(E0), r), f32x4.splat(E1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E5));
+  const p = poly5v(r, E0, E1, E2, E3, E4, E5);
   const y = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1.0));
   const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2);
@@ -102,14 +115,7 @@ const L8: f32 = 3.3333331174e-1;
   const x = v128.bitselect(f32x4.sub(f32x4.add(m, m), one), f32x4.sub(m, one), small);
   const fe = f32x4.convert_i32x4_s(e);
   const z = f32x4.mul(x, x);
-  let y = f32x4.add(f32x4.mul(f32x4.splat(L0), x), f32x4.splat(L1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L4));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L5));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L6));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L7));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L8));
+  let y = poly8v(x, L0, L1, L2, L3, L4, L5, L6, L7, L8);
   y = f32x4.mul(f32x4.mul(y, x), z);
   y = f32x4.add(y, f32x4.mul(f32x4.splat(C2), fe));
   y = f32x4.add(y, f32x4.mul(f32x4.splat(-0.5), z));

@@ -25,6 +25,12 @@
   return f32x4.add(f32x4.div(f32x4.mul(m, vib1), den), f32x4.mul(vwd, p));
 }
 
+/** x², rounded to float32 as the float32 norm rounds it, then widened for the float64 sums. */
+// @ts-ignore: decorator
+@inline function square(x: f32): f64 {
+  return <f64>(x * x);
+}
+
 /** Updates m and v of one element; returns its u. */
 // @ts-ignore: decorator
 @inline function lambMomentsOne(
@@ -48,10 +54,8 @@
 ): void {
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const u = lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
-    const p = load<f32>(param + o);
-    su += <f64>(u * u);
-    sp += <f64>(p * p);
+    su += square(lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd));
+    sp += square(load<f32>(param + o));
   }
   store<f64>(out, su);
   store<f64>(out, sp, 8);
@@ -108,22 +112,15 @@ export function lamb_moments_f32(
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    let u = lambMomentsOne(param + o, grad + o, expAvg + o, expAvgSq + o, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
-    let p = load<f32>(param + o);
-    u0 += <f64>(u * u);
-    p0 += <f64>(p * p);
-    u = lambMomentsOne(param + o + 4, grad + o + 4, expAvg + o + 4, expAvgSq + o + 4, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
-    p = load<f32>(param + o, 4);
-    u1 += <f64>(u * u);
-    p1 += <f64>(p * p);
-    u = lambMomentsOne(param + o + 8, grad + o + 8, expAvg + o + 8, expAvgSq + o + 8, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
-    p = load<f32>(param + o, 8);
-    u2 += <f64>(u * u);
-    p2 += <f64>(p * p);
-    u = lambMomentsOne(param + o + 12, grad + o + 12, expAvg + o + 12, expAvgSq + o + 12, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);
-    p = load<f32>(param + o, 12);
-    u3 += <f64>(u * u);
-    p3 += <f64>(p * p);
+    const pp = param + o, gp = grad + o, mp = expAvg + o, vp = expAvgSq + o;
+    u0 += square(lambMomentsOne(pp, gp, mp, vp, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd));
+    p0 += square(load<f32>(pp));
+    u1 += square(lambMomentsOne(pp + 4, gp + 4, mp + 4, vp + 4, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd));
+    p1 += square(load<f32>(pp, 4));
+    u2 += square(lambMomentsOne(pp + 8, gp + 8, mp + 8, vp + 8, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd));
+    p2 += square(load<f32>(pp, 8));
+    u3 += square(lambMomentsOne(pp + 12, gp + 12, mp + 12, vp + 12, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd));
+    p3 += square(load<f32>(pp, 12));
   }
   const su = (u0 + u2) + (u1 + u3), sp = (p0 + p2) + (p1 + p3);
   lambMomentsTail(param, grad, expAvg, expAvgSq, out, i, n, su, sp, gs, w1, b1, w2, b2, invBc1, invBc2, epsRoot, eps, wd);

@@ -26,53 +26,15 @@ import { expf, expv, hsum, logf, logv } from './fmath';
   return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(hi, 0)) + (f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 1));
 }
 
+const MSE = 0;
+const BCE = 1;
+
 // @ts-ignore: decorator
 @inline function mseOne(p: usize, t: usize, g: usize, scale: f32): f64 {
   const d = load<f32>(p) - load<f32>(t);
   store<f32>(g, scale * d);
   const w = <f64>d;
   return w * w;
-}
-
-// @ts-ignore: decorator
-@inline function mseScalar(pred: usize, target: usize, grad: usize, i0: i32, n: i32, scale: f32): f64 {
-  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
-  let i = i0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    s0 += mseOne(pred + o, target + o, grad + o, scale);
-    s1 += mseOne(pred + o + 4, target + o + 4, grad + o + 4, scale);
-    s2 += mseOne(pred + o + 8, target + o + 8, grad + o + 8, scale);
-    s3 += mseOne(pred + o + 12, target + o + 12, grad + o + 12, scale);
-  }
-  let s = (s0 + s2) + (s1 + s3);
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    s += mseOne(pred + o, target + o, grad + o, scale);
-  }
-  return s;
-}
-
-export function mse_loss_f32(pred: usize, target: usize, grad: usize, n: i32, params: usize): f64 {
-  const scale = load<f32>(params);
-  if (!ASC_FEATURE_SIMD) return mseScalar(pred, target, grad, 0, n, scale);
-  const vs = f32x4.splat(scale);
-  let lo = f64x2.splat(0), hi = f64x2.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const d = f32x4.sub(v128.load(pred + o), v128.load(target + o));
-    v128.store(grad + o, f32x4.mul(vs, d));
-    const a = f64x2.promote_low_f32x4(d), b = f64x2.promote_low_f32x4(i64x2.shuffle(d, d, 1, 1));
-    lo = f64x2.add(lo, f64x2.mul(a, a));
-    hi = f64x2.add(hi, f64x2.mul(b, b));
-  }
-  let s = combine(lo, hi);
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    s += mseOne(pred + o, target + o, grad + o, scale);
-  }
-  return s;
 }
 
 // @ts-ignore: decorator
@@ -86,28 +48,58 @@ export function mse_loss_f32(pred: usize, target: usize, grad: usize, n: i32, pa
   return <f64>term;
 }
 
+// The loss term of one element; `loss` is a constant at every call site.
 // @ts-ignore: decorator
-@inline function bceScalar(logits: usize, target: usize, grad: usize, n: i32, scale: f32): f64 {
-  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    s0 += bceOne(logits + o, target + o, grad + o, scale);
-    s1 += bceOne(logits + o + 4, target + o + 4, grad + o + 4, scale);
-    s2 += bceOne(logits + o + 8, target + o + 8, grad + o + 8, scale);
-    s3 += bceOne(logits + o + 12, target + o + 12, grad + o + 12, scale);
-  }
-  let s = (s0 + s2) + (s1 + s3);
+@inline function termOne(loss: i32, x: usize, t: usize, g: usize, scale: f32): f64 {
+  return loss == MSE ? mseOne(x, t, g, scale) : bceOne(x, t, g, scale);
+}
+
+// Adds the terms of elements [i, n), in order, to s.
+// @ts-ignore: decorator
+@inline function tail(loss: i32, x: usize, t: usize, g: usize, i: i32, n: i32, scale: f32, s: f64): f64 {
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    s += bceOne(logits + o, target + o, grad + o, scale);
+    s += termOne(loss, x + o, t + o, g + o, scale);
   }
   return s;
 }
 
+// The scalar build: element i into partial sum i % 4, then the tail.
+// @ts-ignore: decorator
+@inline function scalarLoss(loss: i32, x: usize, t: usize, g: usize, n: i32, scale: f32): f64 {
+  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const xo = x + o, to = t + o, go = g + o;
+    s0 += termOne(loss, xo, to, go, scale);
+    s1 += termOne(loss, xo + 4, to + 4, go + 4, scale);
+    s2 += termOne(loss, xo + 8, to + 8, go + 8, scale);
+    s3 += termOne(loss, xo + 12, to + 12, go + 12, scale);
+  }
+  return tail(loss, x, t, g, i, n, scale, (s0 + s2) + (s1 + s3));
+}
+
+export function mse_loss_f32(pred: usize, target: usize, grad: usize, n: i32, params: usize): f64 {
+  const scale = load<f32>(params);
+  if (!ASC_FEATURE_SIMD) return scalarLoss(MSE, pred, target, grad, n, scale);
+  const vs = f32x4.splat(scale);
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const d = f32x4.sub(v128.load(pred + o), v128.load(target + o));
+    v128.store(grad + o, f32x4.mul(vs, d));
+    const a = f64x2.promote_low_f32x4(d), b = f64x2.promote_low_f32x4(i64x2.shuffle(d, d, 1, 1));
+    lo = f64x2.add(lo, f64x2.mul(a, a));
+    hi = f64x2.add(hi, f64x2.mul(b, b));
+  }
+  return tail(MSE, pred, target, grad, i, n, scale, combine(lo, hi));
+}
+
 export function bce_logits_loss_f32(logits: usize, target: usize, grad: usize, n: i32, params: usize): f64 {
   const scale = load<f32>(params);
-  if (!ASC_FEATURE_SIMD) return bceScalar(logits, target, grad, n, scale);
+  if (!ASC_FEATURE_SIMD) return scalarLoss(BCE, logits, target, grad, n, scale);
   const vs = f32x4.splat(scale), one = f32x4.splat(1.0), zero = f32x4.splat(0);
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
   let i = 0;
@@ -122,12 +114,7 @@ export function bce_logits_loss_f32(logits: usize, target: usize, grad: usize, n
     lo = addLanes(lo, term, false);
     hi = addLanes(hi, term, true);
   }
-  let s = combine(lo, hi);
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    s += bceOne(logits + o, target + o, grad + o, scale);
-  }
-  return s;
+  return tail(BCE, logits, target, grad, i, n, scale, combine(lo, hi));
 }
 
 // One row of softmax cross-entropy; in the SIMD build [0, c & ~3) runs in v128 loops.

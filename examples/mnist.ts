@@ -13,7 +13,7 @@ import { oneHot } from '../src/nn/loss.js';
 import { MLP } from '../src/nn/mlp.js';
 import { batches, gatherRows, Random } from '../src/nn/random.js';
 import { SGD } from '../src/optim/sgd.js';
-import { type CommonArgs, isMain, runExample } from './lib/args.js';
+import { type CommonArgs, isMain, runExample, runOptions } from './lib/args.js';
 import { accuracy } from './lib/metrics.js';
 import { CLASSES, loadMnist, PIXELS } from './lib/mnist-data.js';
 import { type ExampleResult, printJson, writeOutput } from './lib/output.js';
@@ -137,16 +137,7 @@ export async function runMnist(options: MnistOptions = {}): Promise<ExampleResul
 }
 
 async function main(args: CommonArgs): Promise<void> {
-  const quick = args.quick;
-  const result = await runMnist({
-    seed: args.seed,
-    epochs: args.epochs ?? (quick ? 2 : 20),
-    train: quick ? 2000 : 8000,
-    test: quick ? 500 : 2000,
-    backend: args.backend,
-    tfjs: args.flags.tfjs,
-    verbose: !args.json,
-  });
+  const result = await runMnist({ ...runOptions(args, { epochs: 2, train: 2000, test: 500 }), backend: args.backend, tfjs: args.flags.tfjs });
   const path = writeOutput(
     'mnist-loss.svg',
     lossChartSvg(

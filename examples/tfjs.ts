@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CosineAnnealingLR, createEngine } from '../src/index.js';
-import { parseCommonArgs, isMain } from './lib/args.js';
+import { isMain, parseCommonArgs, runOptions } from './lib/args.js';
 import { CLASSES, loadMnist, PIXELS } from './lib/mnist-data.js';
 import { printJson } from './lib/output.js';
 import { formatTable } from './lib/table.js';
@@ -120,15 +120,7 @@ export async function runTfjsExample(options: TfjsExampleOptions = {}): Promise<
 
 if (isMain(import.meta.url)) {
   const args = parseCommonArgs(['cpu']);
-  const quick = args.quick;
-  const r = await runTfjsExample({
-    seed: args.seed,
-    epochs: args.epochs ?? (quick ? 2 : 8),
-    train: quick ? 1000 : 8000,
-    test: quick ? 300 : 2000,
-    backend: args.flags.cpu ? 'cpu' : 'wasm',
-    verbose: !args.json,
-  });
+  const r = await runTfjsExample({ ...runOptions(args, { epochs: 2, train: 1000, test: 300 }), backend: args.flags.cpu ? 'cpu' : 'wasm' });
   if (args.json) printJson(r);
   else {
     const m = r.metrics;

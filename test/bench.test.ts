@@ -204,4 +204,19 @@ describe('report', () => {
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg).toContain('16M');
   });
+  it('writes the many-tensor and allocation sections as aligned markdown tables', () => {
+    const md = markdownReport({ ...res, allocation: [{ optimizer: 'adam', backend: 'simd', steps: 10000, size: 1024, heapBefore: 123456, heapAfter: 125000, gcCount: 2 }] }, 'speedup.svg');
+    const after = (title: string) => md.slice(md.indexOf(title)).split('\n').slice(4, 7);
+    expect(after('## Many tensors')).toEqual([
+      '| optimizer | tensors | params | flat | one `parameters()` call | one call per tensor | contiguous / flat | separate / flat |',
+      '| :-- | --: | --: | --: | --: | --: | --: | --: |',
+      '| adam | 1000 | 1048576 | 1.000 | 1.050 | 2.000 | 1.05× | 2.00× |',
+    ]);
+    expect(after('## Allocation')).toEqual([
+      '| optimizer | heap before (KiB) | heap after (KiB) | Δ (bytes) | GCs during the steps |',
+      '| :-- | --: | --: | --: | --: |',
+      '| adam | 121 | 122 | 1544 | 2 |',
+    ]);
+    expect(markdownReport(res, 'speedup.svg')).not.toContain('## Allocation');
+  });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exampleUsage, parseCommonArgs } from '../examples/lib/args.js';
+import { exampleUsage, parseCommonArgs, runOptions } from '../examples/lib/args.js';
 import { parseCommand, runCommand, UsageError } from '../src/cli/args.js';
 import { timeSlice } from '../src/cli/bench/measure.js';
 import { type BenchCommand, missingTfjs, parseBenchArgs } from '../src/cli/bench/run.js';
@@ -161,6 +161,14 @@ describe('examples: arguments', () => {
     expect(() => parseCommonArgs([], ['--backend', 'gpu'])).toThrow(UsageError);
     expect(parseCommonArgs(['tfjs'], ['--help']).help).toBe(true);
     expect(exampleUsage('mnist', ['tfjs'])).toBe('usage: npm run example:mnist -- [--json] [--quick] [--seed N] [--epochs N] [--backend auto|simd|scalar|js] [--tfjs]');
+  });
+  it('--quick takes the small sizes, --epochs and --seed win, and the full run keeps the example defaults', () => {
+    const quick = { epochs: 2, train: 1000, test: 300 };
+    const opts = (...argv: string[]) => runOptions(parseCommonArgs([], argv), quick);
+    expect(opts()).toEqual({ seed: undefined, epochs: undefined, verbose: true });
+    expect(opts('--quick', '--json')).toEqual({ ...quick, seed: undefined, verbose: false });
+    expect(opts('--quick', '--epochs', '5', '--seed', '7')).toEqual({ ...quick, epochs: 5, seed: 7, verbose: true });
+    expect(opts('--epochs', '5')).toEqual({ seed: undefined, epochs: 5, verbose: true });
   });
 });
 

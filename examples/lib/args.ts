@@ -72,6 +72,22 @@ export function parseCommonArgs(extraFlags: readonly string[] = [], argv = proce
   };
 }
 
+/** The size of a training run on a data set. */
+export interface RunSize {
+  epochs: number;
+  train: number;
+  test: number;
+}
+
+/**
+ * The options every example run takes from the command line: with `--quick`, the small sizes
+ * `quick` (otherwise none, so the example's own defaults apply); `--epochs` and `--seed` when
+ * given; progress output unless `--json`.
+ */
+export function runOptions(args: CommonArgs, quick: RunSize): Partial<RunSize> & { seed?: number; verbose: boolean } {
+  return { ...(args.quick ? quick : {}), seed: args.seed, epochs: args.epochs ?? (args.quick ? quick.epochs : undefined), verbose: !args.json };
+}
+
 /**
  * Runs an example's `main` with this process's arguments and sets the exit code: `--help` prints
  * the usage; a bad argument prints one line and the usage (exit code 2); a failure prints one

@@ -8,23 +8,17 @@ const f = Math.fround;
 const LOG2E = f(1.44269504088896341);
 const C1 = f(0.693359375);
 const C2 = f(-2.1219444e-4);
-const E0 = f(1.98756915e-4);
-const E1 = f(1.3981999507e-3);
-const E2 = f(8.3334519073e-3);
-const E3 = f(4.1665795894e-2);
-const E4 = f(1.6666665459e-1);
-const E5 = f(5.0000001201e-1);
 
+/** Coefficients of the polynomials (highest power first): e^r ≈ (EXP_POLY(r)·r² + r) + 1. */
+const EXP_POLY = [
+  1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
+].map(f);
 const SQRTHF = f(0.707106781186547524);
-const L0 = f(7.0376836292e-2);
-const L1 = f(-1.151461031e-1);
-const L2 = f(1.167699874e-1);
-const L3 = f(-1.2420140846e-1);
-const L4 = f(1.4249322787e-1);
-const L5 = f(-1.6668057665e-1);
-const L6 = f(2.0000714765e-1);
-const L7 = f(-2.4999993993e-1);
-const L8 = f(3.3333331174e-1);
+/** log(1 + x) ≈ x + (LOG_POLY(x)·x·x² + …): see logf. */
+const LOG_POLY = [
+  7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1,
+  -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
+].map(f);
 
 const word = new ArrayBuffer(4);
 const asF32 = new Float32Array(word);
@@ -36,17 +30,23 @@ export function nearestEven(v: number): number {
   return r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r;
 }
 
+/**
+ * c[0]·xᵏ + c[1]·xᵏ⁻¹ + … + c[k] by Horner's scheme in float32: at each step one multiply, then one
+ * add, each rounded (as WebAssembly's f32 and f32x4 operations, never fused).
+ */
+function horner(x: number, c: readonly number[]): number {
+  let p = c[0]!;
+  for (let k = 1; k < c.length; k++) p = f(f(p * x) + c[k]!);
+  return p;
+}
+
 /** exp(x) in float32: Cephes expf, x clamped to [−87, 88]. */
 export function expf(x0: number): number {
   const x = Math.min(Math.max(x0, -87), 88);
   const n = nearestEven(f(x * LOG2E));
   const r = f(f(x - f(n * C1)) - f(n * C2));
   const z = f(r * r);
-  let p = f(f(E0 * r) + E1);
-  p = f(f(p * r) + E2);
-  p = f(f(p * r) + E3);
-  p = f(f(p * r) + E4);
-  p = f(f(p * r) + E5);
+  const p = horner(r, EXP_POLY);
   const y = f(f(f(p * z) + r) + 1);
   // n is in [−126, 127] for finite x (NaN stays NaN), so 2^n is a normal float32 and exact.
   return f(y * 2 ** n);
@@ -67,14 +67,7 @@ export function logf(x0: number): number {
     x = f(m - 1);
   }
   const z = f(x * x);
-  let y = f(f(L0 * x) + L1);
-  y = f(f(y * x) + L2);
-  y = f(f(y * x) + L3);
-  y = f(f(y * x) + L4);
-  y = f(f(y * x) + L5);
-  y = f(f(y * x) + L6);
-  y = f(f(y * x) + L7);
-  y = f(f(y * x) + L8);
+  let y = horner(x, LOG_POLY);
   y = f(f(y * x) * z);
   y = f(y + f(C2 * e));
   y = f(y + f(-0.5 * z));

@@ -8,6 +8,18 @@ import { kernel } from './kernel.js';
 
 const f = Math.fround;
 
+/**
+ * Row `row` of C += Σₚ A(i, p)·B[p, :], p = 0 … k−1 in order, with A(i, p) at `ai + p·ap`: each
+ * product and each sum rounded.
+ */
+function addRowProducts(x: Float32Array, ai: number, ap: number, B: number, row: number, n: number, k: number): void {
+  for (let p = 0; p < k; p++) {
+    const s = x[ai + p * ap]!;
+    const br = B + p * n;
+    for (let j = 0; j < n; j++) x[row + j] = f(x[row + j]! + f(s * x[br + j]!));
+  }
+}
+
 /** C[m×n] = A[m×k]·B[k×n] (+ bias[n] on every row; `bias` = 0 means no bias). */
 function matmul(h: Heap, a: number, b: number, bias: number, c: number, m: number, n: number, k: number): void {
   const x = h.f32;
@@ -15,11 +27,7 @@ function matmul(h: Heap, a: number, b: number, bias: number, c: number, m: numbe
   for (let i = 0; i < m; i++) {
     const row = C + i * n;
     for (let j = 0; j < n; j++) x[row + j] = bias === 0 ? 0 : x[Z + j]!;
-    for (let p = 0; p < k; p++) {
-      const s = x[A + i * k + p]!;
-      const br = B + p * n;
-      for (let j = 0; j < n; j++) x[row + j] = f(x[row + j]! + f(s * x[br + j]!));
-    }
+    addRowProducts(x, A + i * k, 1, B, row, n, k);
   }
 }
 
@@ -27,14 +35,7 @@ function matmul(h: Heap, a: number, b: number, bias: number, c: number, m: numbe
 function matmulTn(h: Heap, a: number, b: number, c: number, m: number, n: number, k: number): void {
   const x = h.f32;
   const A = a >> 2, B = b >> 2, C = c >> 2;
-  for (let i = 0; i < m; i++) {
-    const row = C + i * n;
-    for (let p = 0; p < k; p++) {
-      const s = x[A + p * m + i]!;
-      const br = B + p * n;
-      for (let j = 0; j < n; j++) x[row + j] = f(x[row + j]! + f(s * x[br + j]!));
-    }
-  }
+  for (let i = 0; i < m; i++) addRowProducts(x, A + i, m, B, C + i * n, n, k);
 }
 
 /** C[m×n] = A[m×k]·B[n×k]ᵀ; each element a dot product in the four-partial-sum order. */

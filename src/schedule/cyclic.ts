@@ -3,26 +3,8 @@
  * https://arxiv.org/abs/1506.01186) with the semantics of `torch.optim.lr_scheduler.CyclicLR` 2.11.
  */
 import { LRScheduler, type SchedulableOptimizer } from './base.js';
-import {
-  bool,
-  type Check,
-  finite,
-  func,
-  int,
-  nonNegative,
-  nullable,
-  num,
-  oneOf,
-  perGroup,
-  perGroupValues,
-  positive,
-  readOptions,
-  required,
-  scalarOrPerGroup,
-  show,
-  type Spec,
-} from '../validation/index.js';
-import { checkMomentumState, cycledKey, setMomentum, setMomentumFields } from './momentum.js';
+import { bool, type Check, finite, func, int, nonNegative, num, oneOf, perGroup, perGroupValues, positive, readOptions, required, scalarOrPerGroup, show, type Spec } from '../validation/index.js';
+import { checkMomentumState, cycledKey, MOMENTUM_FIELDS, MOMENTUM_SPEC, setMomentum, setMomentumFields } from './momentum.js';
 
 /** Amplitude policies of {@link CyclicLR}, as torch's `mode`. */
 export type CyclicMode = 'triangular' | 'triangular2' | 'exp_range';
@@ -67,9 +49,7 @@ const SPEC: Spec<CyclicLROptions> = {
   gamma: finite,
   scaleFn: func,
   scaleMode: oneOf(['cycle', 'iterations']),
-  cycleMomentum: bool,
-  baseMomentum: scalarOrPerGroup(nonNegative),
-  maxMomentum: scalarOrPerGroup(nonNegative),
+  ...MOMENTUM_SPEC,
   lastEpoch: int(-1),
 };
 
@@ -81,10 +61,7 @@ const FIELDS: Record<string, Check> = {
   gamma: finite,
   scaleMode: oneOf(['cycle', 'iterations']),
   customScaleFn: bool,
-  cycleMomentum: bool,
-  useBeta1: bool,
-  baseMomentums: nullable(perGroup(nonNegative)),
-  maxMomentums: nullable(perGroup(nonNegative)),
+  ...MOMENTUM_FIELDS,
 };
 
 /**

@@ -3,10 +3,32 @@
  * have `betas` (Adam-like) gets `betas[0]` cycled, one with `momentum` (SGD-like) gets `momentum`
  * cycled. A plain object without `defaults` is judged by its first param group.
  */
-import { perGroupValues } from '../validation/index.js';
+import { bool, type Check, nonNegative, nullable, perGroup, perGroupValues, scalarOrPerGroup, type Spec } from '../validation/index.js';
 import type { SchedulableGroup, SchedulableOptimizer } from './base.js';
 
 export type MomentumKey = 'momentum' | 'betas';
+
+/** The momentum options OneCycleLR and CyclicLR share (each class documents its own defaults). */
+export interface MomentumOptions {
+  cycleMomentum?: boolean;
+  baseMomentum?: number | readonly number[];
+  maxMomentum?: number | readonly number[];
+}
+
+/** How both schedulers check {@link MomentumOptions}. */
+export const MOMENTUM_SPEC: Spec<MomentumOptions> = {
+  cycleMomentum: bool,
+  baseMomentum: scalarOrPerGroup(nonNegative),
+  maxMomentum: scalarOrPerGroup(nonNegative),
+};
+
+/** How both schedulers check the saved {@link MomentumFields} of a state they load. */
+export const MOMENTUM_FIELDS: Record<keyof MomentumFields, Check> = {
+  cycleMomentum: bool,
+  useBeta1: bool,
+  baseMomentums: nullable(perGroup(nonNegative)),
+  maxMomentums: nullable(perGroup(nonNegative)),
+};
 
 /** Which entry to cycle; throws a TypeError naming `cycleMomentum` when there is none. */
 export function momentumKey(optimizer: SchedulableOptimizer, where: string): MomentumKey {
@@ -61,7 +83,7 @@ export function setMomentumFields(
   s: MomentumFields,
   optimizer: SchedulableOptimizer,
   where: string,
-  o: { cycleMomentum?: boolean; baseMomentum?: number | readonly number[]; maxMomentum?: number | readonly number[] },
+  o: MomentumOptions,
   n: number,
   base: number,
   max: number,

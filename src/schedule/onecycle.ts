@@ -4,23 +4,8 @@
  * `torch.optim.lr_scheduler.OneCycleLR` 2.11.
  */
 import { LRScheduler, setInitialLr, type SchedulableOptimizer } from './base.js';
-import {
-  bool,
-  type Check,
-  int,
-  nonNegative,
-  nullable,
-  num,
-  oneOf,
-  perGroup,
-  perGroupValues,
-  positive,
-  readOptions,
-  required,
-  scalarOrPerGroup,
-  type Spec,
-} from '../validation/index.js';
-import { checkMomentumState, cycledKey, setMomentum, setMomentumFields } from './momentum.js';
+import { bool, type Check, int, nonNegative, num, oneOf, perGroup, perGroupValues, positive, readOptions, required, scalarOrPerGroup, type Spec } from '../validation/index.js';
+import { checkMomentumState, cycledKey, MOMENTUM_FIELDS, MOMENTUM_SPEC, setMomentum, setMomentumFields } from './momentum.js';
 
 /** Options of {@link OneCycleLR}. */
 export interface OneCycleLROptions {
@@ -59,9 +44,7 @@ const SPEC: Spec<OneCycleLROptions> = {
   stepsPerEpoch: int(1),
   pctStart: num({ min: 0, max: 1 }),
   annealStrategy: oneOf(['cos', 'linear']),
-  cycleMomentum: bool,
-  baseMomentum: scalarOrPerGroup(nonNegative),
-  maxMomentum: scalarOrPerGroup(nonNegative),
+  ...MOMENTUM_SPEC,
   divFactor: positive,
   finalDivFactor: positive,
   threePhase: bool,
@@ -76,10 +59,7 @@ const FIELDS: Record<string, Check> = {
   initialLrs: perGroup(nonNegative),
   maxLrs: perGroup(nonNegative),
   minLrs: perGroup(nonNegative),
-  cycleMomentum: bool,
-  useBeta1: bool,
-  baseMomentums: nullable(perGroup(nonNegative)),
-  maxMomentums: nullable(perGroup(nonNegative)),
+  ...MOMENTUM_FIELDS,
 };
 
 type LrKey = 'initialLrs' | 'maxLrs' | 'minLrs';

@@ -3,23 +3,7 @@
  * `torch.optim.lr_scheduler.ReduceLROnPlateau` 2.11.
  */
 import { checkOptimizer, prepareFields, readDict, type SchedulableOptimizer, type Scheduler, type SchedulerStateDict } from './base.js';
-import {
-  type Check,
-  type Ctx,
-  finite,
-  int,
-  list,
-  nonNegative,
-  nullable,
-  num,
-  oneOf,
-  perGroup,
-  perGroupValues,
-  readOptions,
-  scalarOrPerGroup,
-  show,
-  type Spec,
-} from '../validation/index.js';
+import { type Check, type Ctx, finite, int, list, nonNegative, nullable, num, oneOf, perGroup, perGroupValues, readOptions, scalarOrPerGroup, show, type Spec } from '../validation/index.js';
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {

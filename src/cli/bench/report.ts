@@ -86,11 +86,15 @@ export function consoleTable(rows: readonly Row[]): string {
   return [line(COLUMNS), ...body.map(line)].join('\n');
 }
 
+/** A markdown table: the first `left` columns aligned left, the others right. */
+function table(head: readonly string[], body: readonly (readonly string[])[], left: number): string {
+  const sep = `|${head.map((_, i) => (i < left ? ' :-- ' : ' --: ')).join('|')}|`;
+  return [`| ${head.join(' | ')} |`, sep, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n');
+}
+
 /** A markdown table of the rows. */
 export function markdownTable(rows: readonly Row[]): string {
-  const head = `| ${COLUMNS.join(' | ')} |`;
-  const sep = `|${COLUMNS.map((_, i) => (i < 2 ? ' :-- ' : ' --: ')).join('|')}|`;
-  return [head, sep, ...rows.map((r) => `| ${cells(r).join(' | ')} |`)].join('\n');
+  return table(COLUMNS, rows.map(cells), 2);
 }
 
 export interface Target {
@@ -156,22 +160,28 @@ export function markdownReport(res: BenchResults, svgName: string, opts: { targe
     lines.push('');
   }
   if (res.manyTensors.length) {
-    lines.push('## Many tensors', '', 'ns per parameter per `step()` (SIMD), 1,000 tensors of mixed sizes vs one flat tensor of the same total.', '');
-    lines.push('| optimizer | tensors | params | flat | one `parameters()` call | one call per tensor | contiguous / flat | separate / flat |');
-    lines.push('| :-- | --: | --: | --: | --: | --: | --: | --: |');
-    for (const t of res.manyTensors) {
-      lines.push(`| ${t.optimizer} | ${t.tensors} | ${t.totalParams} | ${fx(t.flat, 3)} | ${fx(t.contiguous, 3)} | ${fx(t.separate, 3)} | ${fx(t.contiguous / t.flat)}× | ${fx(t.separate / t.flat)}× |`);
-    }
-    lines.push('');
+    lines.push(
+      '## Many tensors', '', 'ns per parameter per `step()` (SIMD), 1,000 tensors of mixed sizes vs one flat tensor of the same total.', '',
+      table(
+        ['optimizer', 'tensors', 'params', 'flat', 'one `parameters()` call', 'one call per tensor', 'contiguous / flat', 'separate / flat'],
+        res.manyTensors.map((t) => [
+          t.optimizer, `${t.tensors}`, `${t.totalParams}`, fx(t.flat, 3), fx(t.contiguous, 3), fx(t.separate, 3), `${fx(t.contiguous / t.flat)}×`, `${fx(t.separate / t.flat)}×`,
+        ]),
+        1,
+      ),
+      '',
+    );
   }
   if (res.allocation.length) {
-    lines.push('## Allocation', '', 'JS heap in use after a full GC, before and after 10,000 `step()` calls (1,024 parameters, SIMD).', '');
-    lines.push('| optimizer | heap before (KiB) | heap after (KiB) | Δ (bytes) | GCs during the steps |');
-    lines.push('| :-- | --: | --: | --: | --: |');
-    for (const a of res.allocation) {
-      lines.push(`| ${a.optimizer} | ${(a.heapBefore / 1024).toFixed(0)} | ${(a.heapAfter / 1024).toFixed(0)} | ${a.heapAfter - a.heapBefore} | ${a.gcCount} |`);
-    }
-    lines.push('');
+    lines.push(
+      '## Allocation', '', 'JS heap in use after a full GC, before and after 10,000 `step()` calls (1,024 parameters, SIMD).', '',
+      table(
+        ['optimizer', 'heap before (KiB)', 'heap after (KiB)', 'Δ (bytes)', 'GCs during the steps'],
+        res.allocation.map((a) => [a.optimizer, (a.heapBefore / 1024).toFixed(0), (a.heapAfter / 1024).toFixed(0), `${a.heapAfter - a.heapBefore}`, `${a.gcCount}`]),
+        1,
+      ),
+      '',
+    );
   }
   const d = m.detachProbe;
   lines.push(
