@@ -23,3 +23,4 @@ export * from './matmul';
 export * from './activation';
 export * from './loss';
 export * from './muon';
+export * from './lbfgs';

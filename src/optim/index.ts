@@ -14,6 +14,7 @@ export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
 export * from './muon.js';
+export * from './lbfgs.js';
 export * from './schedule-free.js';
 export * from './adan.js';
 export * from './lars.js';

@@ -13,6 +13,7 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './lbfgs.js';
 export * from './schedule-free.js';
 export * from './adan.js';
 export * from './lars.js';

@@ -8,6 +8,7 @@
 import { type Backend, createEngine, type Engine } from '../../engine.js';
 import type { Parameter } from '../../memory/parameter.js';
 import { OPTIMIZERS, type OptimizerName } from '../../optim/registry.js';
+import { objectiveClosure } from './objectives.js';
 
 export interface OptimizerCase {
   name: string;
@@ -17,6 +18,8 @@ export interface OptimizerCase {
   params: number[][];
   grads: number[][][];
   expected: number[][][];
+  /** Instead of `grads`, for a closure-driven optimizer (LBFGS): the loss its closure evaluates (see objectives.ts); `expected.length` steps. */
+  function?: string;
   groups?: Array<{ tensors: number[]; options?: Record<string, unknown> }>;
   /** Per tensor `[rows, cols]` or `[n]`; data stays flat, row-major. */
   shapes?: number[][];
@@ -39,7 +42,7 @@ const STATE_READERS: Record<string, (opt: ConformanceOptimizer, params: readonly
 };
 
 interface ConformanceOptimizer {
-  step(): unknown;
+  step(closure?: () => number): unknown;
   dispose(): void;
   stateDict(): { state: Record<number, Record<string, number | Float32Array>> };
   evalParams?(): void;
@@ -111,9 +114,15 @@ export function runCase(c: OptimizerCase, engine: Engine, maxFailures = 3): stri
       : params;
     opt = new Cls(input as never, toOptions(c.options) as never) as unknown as ConformanceOptimizer;
     const at = (s: number, t: number) => `[${engine.backend}] step ${s + 1} tensor ${t}`;
-    for (let s = 0; s < c.grads.length; s++) {
-      c.grads[s]!.forEach((g, t) => params[t]!.grad.set(g));
-      opt.step();
+    // A case with `function` steps with a closure that evaluates it, instead of recorded gradients.
+    const closure = c.function === undefined ? undefined : objectiveClosure(c.function, params);
+    if (c.function !== undefined && closure === undefined) return [`unknown function "${c.function}" (expected rosenbrock or quadratic)`];
+    for (let s = 0; s < (closure ? c.expected.length : c.grads.length); s++) {
+      if (closure) opt.step(closure);
+      else {
+        c.grads[s]!.forEach((g, t) => params[t]!.grad.set(g));
+        opt.step();
+      }
       for (let t = 0; t < params.length && failures.length < maxFailures; t++) {
         failures.push(...compare(params[t]!.data, c.expected[s]![t]!, tol, at(s, t), maxFailures - failures.length));
       }

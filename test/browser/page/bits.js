@@ -19,10 +19,27 @@ export async function optimizerBits(m) {
       const opt = new m.OPTIMIZERS[name](params, { lr: 0.01 });
       let h = 0x811c9dc5;
       for (let s = 0; s < 5; s++) {
-        params.forEach((p, t) => {
-          for (let i = 0; i < p.length; i++) p.grad[i] = Math.cos(i * 0.11 + s * 1.7 + t) * (1 + (i % 7));
-        });
-        opt.step();
+        const grads = () =>
+          params.forEach((p, t) => {
+            for (let i = 0; i < p.length; i++) p.grad[i] = Math.cos(i * 0.11 + s * 1.7 + t) * (1 + (i % 7));
+          });
+        // A closure-driven optimizer (LBFGS) gets the loss Σ base·p + ½p², base the gradients above.
+        if (m.OPTIMIZERS[name].registration.closure) {
+          opt.step(() => {
+            grads();
+            let loss = 0;
+            for (const p of params) {
+              for (let i = 0; i < p.length; i++) {
+                loss += p.grad[i] * p.data[i] + 0.5 * p.data[i] * p.data[i];
+                p.grad[i] += p.data[i];
+              }
+            }
+            return loss;
+          });
+        } else {
+          grads();
+          opt.step();
+        }
         for (const p of params) {
           for (const w of new Uint32Array(p.data.slice().buffer)) {
             for (let k = 0; k < 32; k += 8) h = Math.imul(h ^ ((w >>> k) & 0xff), 0x01000193) >>> 0;
