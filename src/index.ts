@@ -12,7 +12,7 @@ export { OutOfMemoryError } from './memory/arena.js';
 export { Optimizer, type GroupInput, type ParamGroup, type ParamsInput, type ParamState, type StateDict } from './optim/optimizer.js';
 export type { ParamStateInput, StateDictInput } from './optim/state-dict-input.js';
 export * from './optim/index.js';
-export { OPTIMIZERS, type OptimizerName, type OptimizerRegistry, type Registered, type Registration, registrations } from './optim/registry.js';
+export { type OptimizerClass, OPTIMIZERS, type OptimizerName, type OptimizerRegistry, type Registered, type Registration, registrations } from './optim/registry.js';
 export * from './schedule/index.js';
 export * from './nn/index.js';
 export * from './train/index.js';

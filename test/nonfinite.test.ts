@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import type { Parameter } from '../src/memory/parameter.js';
 import type { Optimizer, StateDict } from '../src/optim/optimizer.js';
-import { OPTIMIZERS, type OptimizerName } from '../src/optim/registry.js';
+import { type OptimizerClass, OPTIMIZERS, type OptimizerName } from '../src/optim/registry.js';
 import { GradientAccumulator } from '../src/train/accumulate.js';
 import { NonFiniteGuard } from '../src/train/nonfinite.js';
 import { optimizerCases, parametersFor, withClosure } from './helpers/optimizer-table.js';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 function make(name: string, params: Parameter[], options: object): Optimizer<object> {
-  const Cls = OPTIMIZERS[name as OptimizerName];
+  const Cls = OPTIMIZERS[name as OptimizerName] as OptimizerClass;
   return withClosure(name, new Cls(params as never, options as never) as unknown as Optimizer<object>, params);
 }
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
-import { OPTIMIZERS, type OptimizerName } from '../src/optim/registry.js';
+import { type OptimizerClass, OPTIMIZERS, type OptimizerName } from '../src/optim/registry.js';
 import { dispose, engines, firstBitDifference, rig } from './helpers/lockstep.js';
 import { rng } from './helpers/random.js';
 import { parametersFor } from './helpers/optimizer-table.js';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   keysOf = {};
   for (const name of Object.keys(OPTIMIZERS)) {
     const [p] = parametersFor(all[2]!, name, [1]);
-    const opt = new OPTIMIZERS[name as OptimizerName]([p!] as never);
+    const opt = new (OPTIMIZERS[name as OptimizerName] as OptimizerClass)([p!]);
     keysOf[name] = Object.keys(opt.defaults);
     opt.dispose();
     p!.dispose();

@@ -4,6 +4,7 @@
  * `registration`.
  */
 import * as all from './index.js';
+import type { Optimizer, ParamsInput } from './optimizer.js';
 import type { Registration } from './registration.js';
 
 export type { Registration };
@@ -18,6 +19,14 @@ export interface Registered<K extends string = string> {
 export type OptimizerRegistry = {
   readonly [E in keyof typeof all as (typeof all)[E] extends Registered<infer K> ? K : never]: (typeof all)[E];
 };
+/**
+ * Any registered class as one plain constructor type, for code that picks a class by a name known
+ * only at run time: `new (OPTIMIZERS[name] as OptimizerClass)(params, options)`. (Calling `new` on
+ * `OPTIMIZERS[name]` typed as the union of every class makes the compiler combine all their
+ * option types, which grows out of hand as optimizers are added.)
+ */
+export type OptimizerClass = new (params: ParamsInput<Record<string, unknown>>, options?: Record<string, unknown>) => Optimizer<object>;
+
 /** A key of {@link OPTIMIZERS}: `'sgd'`, `'adam'`, `'adamw'`, …. */
 export type OptimizerName = keyof OptimizerRegistry;
 

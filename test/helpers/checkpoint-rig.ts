@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import type { Parameter } from '../../src/memory/parameter.js';
 import type { Optimizer, StateDict } from '../../src/optim/optimizer.js';
-import { OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
+import { type OptimizerClass, OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
 import { registrationOf, withClosure } from './optimizer-table.js';
 import { gradient, rng, values } from './random.js';
 
@@ -39,7 +39,7 @@ export function model(engine: Engine, name: string, options: object | null, seed
   ]);
   bits(params[3]!.data).set(ODD_BITS);
   const trained = params.slice(0, 3);
-  const Cls = OPTIMIZERS[name as OptimizerName];
+  const Cls = OPTIMIZERS[name as OptimizerName] as OptimizerClass;
   const o = (options ?? {}) as { lr?: number };
   const groups = registrationOf(name).oneGroup ? [{ params: trained }] : options === null ? [{ params: trained.slice(0, 2) }, { params: [trained[2]!] }] : [{ params: trained.slice(0, 2), lr: (o.lr ?? 0.01) / 2 }, { params: [trained[2]!] }];
   const opt = withClosure(name, new Cls(groups as never, (options ?? {}) as never) as unknown as Optimizer<object>, trained);

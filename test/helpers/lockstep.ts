@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { type Backend, createEngine, type Engine } from '../../src/engine.js';
 import type { Parameter } from '../../src/memory/parameter.js';
 import type { Optimizer, ParamState } from '../../src/optim/optimizer.js';
-import { OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
+import { type OptimizerClass, OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
 import { registrationOf, withClosure } from './optimizer-table.js';
 import { gradient, rng, values } from './random.js';
 
@@ -43,7 +43,7 @@ export function rig(engine: Engine, name: string, options: object, sizes: Readon
     g.grad.fill(NaN);
   }
   const target = params.filter((_, i) => all[i] !== GUARD);
-  const Cls = OPTIMIZERS[name as OptimizerName];
+  const Cls = OPTIMIZERS[name as OptimizerName] as OptimizerClass;
   const opt = withClosure(name, new Cls(target as never, options as never) as unknown as Optimizer<object>, target);
   return { engine, params, target, opt };
 }

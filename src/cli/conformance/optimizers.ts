@@ -7,7 +7,7 @@
  */
 import { type Backend, createEngine, type Engine } from '../../engine.js';
 import type { Parameter } from '../../memory/parameter.js';
-import { OPTIMIZERS, type OptimizerName } from '../../optim/registry.js';
+import { type OptimizerClass, OPTIMIZERS, type OptimizerName } from '../../optim/registry.js';
 import { objectiveClosure } from './objectives.js';
 
 export interface OptimizerCase {
@@ -99,7 +99,7 @@ export function toOptions(options: Record<string, unknown> = {}): Record<string,
 /** Runs one case on one engine; returns failure descriptions (empty when it conforms). */
 export function runCase(c: OptimizerCase, engine: Engine, maxFailures = 3): string[] {
   const failures: string[] = [];
-  const Cls = OPTIMIZERS[c.optimizer as OptimizerName];
+  const Cls = OPTIMIZERS[c.optimizer as OptimizerName] as OptimizerClass | undefined;
   if (!Cls) return [`unknown optimizer "${c.optimizer}"`];
   const tol = c.tolerance ?? { abs: ATOL, rel: RTOL };
   const shapes = c.shapes;
