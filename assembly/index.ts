@@ -17,3 +17,5 @@ export * from './roofline';
 export * from './matmul';
 export * from './activation';
 export * from './loss';
+export * from './adafactor';
+export * from './novograd';

@@ -88,6 +88,8 @@ const OPTIONS: Record<OptimizerName, Record<string, unknown>> = {
   nadam: { lr: 0.01 },
   radam: { lr: 0.01 },
   rprop: { lr: 0.01 },
+  adafactor: { lr: 0.01 },
+  novograd: { lr: 0.01 },
 };
 
 describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {

@@ -13,4 +13,6 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './adafactor.js';
+export * from './novograd.js';
 export * from './options.js';

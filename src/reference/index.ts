@@ -13,6 +13,8 @@ export * from './adamax.js';
 export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
+export * from './adafactor.js';
+export * from './novograd.js';
 export * from './reduce.js';
 export * from './elementwise.js';
 export * from './roofline.js';
