@@ -4,10 +4,11 @@
  * on every backend, the harness and the report compute what they claim.
  */
 import { describe, expect, it } from 'vitest';
-import { benchData, MAIN_CASES, selectCases } from '../src/cli/bench/cases.js';
+import { benchData, registeredCases, selectCases } from '../src/cli/bench/cases.js';
+import { OPTIMIZERS } from '../src/optim/registry.js';
 import { libraryCase } from '../src/cli/bench/core.js';
 import { mixedSizes } from '../src/cli/bench/extras.js';
-import { IDIOMATIC } from '../src/cli/bench/idiomatic.js';
+import { idiomaticFor, idiomaticNames } from '../src/cli/bench/idiomatic.js';
 import { measureInterleaved, median } from '../src/cli/bench/measure.js';
 import type { BenchRecord, BenchResults } from '../src/cli/bench/records.js';
 import { buildRows, markdownReport, markdownTable, targets } from '../src/cli/bench/report.js';
@@ -35,7 +36,7 @@ describe('idiomatic baselines', () => {
       const data = benchData(n, 7);
       const lib = libraryCase(engine, c, data); // one step already taken
       const p = Float32Array.from(data.params);
-      const mine = IDIOMATIC[c.name]!(p, Float32Array.from(data.grads), lib.hyper);
+      const mine = (await idiomaticFor(c.name))!(p, Float32Array.from(data.grads), lib.hyper);
       mine.step();
       for (let s = 0; s < 5; s++) {
         lib.opt.step();
@@ -134,9 +135,18 @@ describe('harness', () => {
     expect(a.params).toEqual(b.params);
     expect(Math.min(...a.grads.map(Math.abs))).toBeGreaterThanOrEqual(0.0099);
   });
-  it('MAIN_CASES names are unique and each has a hand-written loop', () => {
-    expect(new Set(MAIN_CASES.map((c) => c.name)).size).toBe(MAIN_CASES.length);
-    for (const c of MAIN_CASES) expect(IDIOMATIC[c.name], c.name).toBeTypeOf('function');
+  it('the cases derive from the registrations: unique names, every registered optimizer, the quick set exactly those with a hand-written loop', async () => {
+    const every = registeredCases();
+    expect(new Set(every.map((c) => c.name)).size).toBe(every.length);
+    // Every optimizer but those that opt out with `bench: []` (closure-driven LBFGS, matrix-only Muon have benchmarks of their own).
+    const benched = Object.entries(OPTIMIZERS).filter(([, C]) => (C.registration as { bench?: unknown[] }).bench?.length !== 0);
+    expect(new Set(every.map((c) => c.registry))).toEqual(new Set(benched.map(([k]) => k)));
+    expect(every.find((c) => c.name === 'sgd-momentum')).toEqual({ name: 'sgd-momentum', registry: 'sgd', options: { lr: 1e-2, momentum: 0.9 } });
+    const quick = selectCases(false);
+    expect(quick.map((c) => c.name).sort()).toEqual(idiomaticNames().sort());
+    for (const c of quick) expect(await idiomaticFor(c.name), c.name).toBeTypeOf('function');
+    expect(selectCases(true).map((c) => c.name).sort()).toEqual(every.map((c) => c.name).sort());
+    expect(await idiomaticFor('no-such-case')).toBeUndefined();
   });
 });
 

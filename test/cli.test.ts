@@ -171,11 +171,20 @@ describe('npm scripts and examples on the command line', () => {
     expect(help.stdout).toMatch(/^usage: npm run conformance -- FILE/);
     const missing = await script(['scripts/conformance.ts', 'missing.json']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr.split('\n').slice(0, 3)).toEqual(['conformance: missing.json: no such file', '', 'usage: npm run conformance -- FILE']);
+    expect(missing.stderr.split('\n').slice(0, 3)).toEqual(['conformance: missing.json: no such file', '', 'usage: npm run conformance -- FILE [--only NAMES]']);
     expect(missing.stderr).not.toMatch(STACK);
     const ok = await script(['scripts/conformance.ts', 'test/fixtures/clipping.json']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^\d+ passed, 0 failed\n$/m);
+  });
+
+  it('npm run conformance -- FILE --only NAMES runs the cases of those optimizers; an unknown name is a usage error', async () => {
+    const only = await script(['scripts/conformance.ts', 'test/fixtures/optimizers.json.gz', '--only', 'lion,adamax']);
+    expect(only.code).toBe(0);
+    expect(only.stdout).toBe('8 passed, 0 failed\n');
+    const bad = await script(['scripts/conformance.ts', 'test/fixtures/optimizers.json.gz', '--only', 'adamz']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toMatch(/^conformance: --only: no cases for "adamz" in .* \(it has sgd, adam, /);
   });
 
   it('a benchmark worker that fails reports one line, no stack, exit 1', async () => {

@@ -10,7 +10,7 @@ import type { Optimizer } from '../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName, registrations } from '../src/optim/registry.js';
 import { awkwardGrads, expectBits, type OptimizerClass, onAllBackends, seededValues } from './helpers/backends.js';
 import { type Rig, dispose, engines, firstBitDifference, memoryWords, rig, setGrads } from './helpers/lockstep.js';
-import { casesOf, labelledCases, type OptionSet, optimizerCases } from './helpers/optimizer-table.js';
+import { casesOf, labelledCases, type OptionSet, optimizerCases, parametersFor } from './helpers/optimizer-table.js';
 
 let all: Engine[];
 /** `opt.defaults` of every optimizer (built with no options), by registry key. */
@@ -18,11 +18,11 @@ const defaultsOf: Record<string, Record<string, unknown>> = {};
 beforeAll(async () => {
   all = await engines(2 << 20);
   for (const name of Object.keys(OPTIMIZERS)) {
-    const p = all[2]!.parameter(1);
+    const [p] = parametersFor(all[2]!, name, [1]);
     const opt = classOf(name)([p] as never);
     defaultsOf[name] = { ...(opt.defaults as Record<string, unknown>) };
     opt.dispose();
-    p.dispose();
+    p!.dispose();
   }
 });
 
@@ -144,7 +144,7 @@ describe.each(Object.keys(OPTIMIZERS))('%s: bad options', (name) => {
 
   it('each option: a string is a TypeError and an out-of-range value a RangeError naming it, at construction', () => {
     const e = all[0]!;
-    const [p] = e.parameters([4]);
+    const [p] = parametersFor(e, name, [4]);
     const make = classOf(name);
     for (const k of keys()) {
       const named = new RegExp(`\\b${k}\\b`);
@@ -188,7 +188,7 @@ describe.each(Object.keys(OPTIMIZERS))('%s: bad options', (name) => {
   it('unknown and inherited option names are TypeErrors, at construction and as a group edit', () => {
     const make = classOf(name);
     const r = rig(all[1]!, name, {}, [3], 5);
-    const [p] = all[1]!.parameters([2]);
+    const [p] = parametersFor(all[1]!, name, [2]);
     try {
       expect(() => make([p] as never, { lrr: 0.1 })).toThrow(TypeError);
       expect(() => make([p] as never, { lrr: 0.1 })).toThrow(/unknown option "lrr" \(did you mean "lr"\?/);

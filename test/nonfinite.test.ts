@@ -10,7 +10,7 @@ import type { Optimizer, StateDict } from '../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName } from '../src/optim/registry.js';
 import { GradientAccumulator } from '../src/train/accumulate.js';
 import { NonFiniteGuard } from '../src/train/nonfinite.js';
-import { optimizerCases } from './helpers/optimizer-table.js';
+import { optimizerCases, parametersFor, withClosure } from './helpers/optimizer-table.js';
 import { bitDiff, engines, randomFloats, seeded } from './helpers/toolkit.js';
 
 const SIZES = [33, 7, 1, 16];
@@ -22,12 +22,12 @@ beforeAll(async () => {
 
 function make(name: string, params: Parameter[], options: object): Optimizer<object> {
   const Cls = OPTIMIZERS[name as OptimizerName];
-  return new Cls(params as never, options as never) as unknown as Optimizer<object>;
+  return withClosure(name, new Cls(params as never, options as never) as unknown as Optimizer<object>, params);
 }
 
-function model(e: Engine): Parameter[] {
+function model(e: Engine, name = 'sgd'): Parameter[] {
   const next = seeded(11);
-  return e.parameters(SIZES.map((n) => randomFloats(next, n)));
+  return parametersFor(e, name, SIZES.map((n) => randomFloats(next, n)));
 }
 
 function grads(step: number): Float32Array[] {
@@ -59,7 +59,7 @@ describe('NonFiniteGuard', () => {
   for (const [name, options] of cases) {
     it(`${name} ${JSON.stringify(options)}: a non-finite step changes nothing; the run continues as if it never happened`, () => {
       for (const e of es) {
-        const guarded = model(e), plain = model(e);
+        const guarded = model(e, name), plain = model(e, name);
         const guard = new NonFiniteGuard(make(name, guarded, options));
         const ref = make(name, plain, options);
         const bads: Array<[number, number, number]> = [

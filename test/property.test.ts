@@ -6,6 +6,7 @@ import type { Engine } from '../src/engine.js';
 import { OPTIMIZERS, type OptimizerName } from '../src/optim/registry.js';
 import { dispose, engines, firstBitDifference, rig } from './helpers/lockstep.js';
 import { rng } from './helpers/random.js';
+import { parametersFor } from './helpers/optimizer-table.js';
 
 const unit = (max: number) => fc.double({ min: 0, max, noNaN: true });
 
@@ -38,11 +39,11 @@ beforeAll(async () => {
   all = await engines();
   keysOf = {};
   for (const name of Object.keys(OPTIMIZERS)) {
-    const p = all[2]!.parameter(1);
-    const opt = new OPTIMIZERS[name as OptimizerName]([p]);
+    const [p] = parametersFor(all[2]!, name, [1]);
+    const opt = new OPTIMIZERS[name as OptimizerName]([p!] as never);
     keysOf[name] = Object.keys(opt.defaults);
     opt.dispose();
-    p.dispose();
+    p!.dispose();
   }
 });
 

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngine, OPTIMIZERS } from '../src/index.js';
+import { parametersFor } from './helpers/optimizer-table.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const rows = new Map<string, { file: string; options: string }>();
@@ -26,10 +27,10 @@ describe('README optimizer table', () => {
 
   it('states the defaults the classes have', async () => {
     const engine = await createEngine({ backend: 'js' });
-    const [p] = engine.parameters([1]);
     let checked = 0;
     for (const Cls of Object.values(OPTIMIZERS)) {
       const stated = defaultsIn(rows.get(Cls.name)!.options);
+      const [p] = parametersFor(engine, Cls, [1]);
       const actual = new (Cls as new (ps: unknown[]) => { defaults: Record<string, unknown> })([p]).defaults;
       for (const [k, v] of Object.entries(stated)) {
         expect(actual[k], `${Cls.name}.${k}`).toEqual(v);

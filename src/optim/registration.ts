@@ -12,6 +12,19 @@ export interface Registration<O, K extends string = string> {
    * threads, checkpoints); an optimizer without any fails them.
    */
   readonly optionSets: ReadonlyArray<Partial<O>>;
+  /**
+   * How the contract suites shape a test tensor of `length` elements, the `index`-th they make
+   * (default `[length]`): Muon takes matrices only, Adafactor factors them. Every length the
+   * suites use (0, 1, primes, …) must get a shape the optimizer accepts.
+   */
+  readonly shape?: (length: number, index: number) => readonly number[];
+  /**
+   * The optimizer re-evaluates the loss during a step (LBFGS): the suites then step it with a
+   * closure over a quadratic whose gradient they write, instead of plain `step()`.
+   */
+  readonly closure?: boolean;
+  /** The optimizer takes one param group only, as torch's LBFGS: the suites then make one group. */
+  readonly oneGroup?: boolean;
   /** Benchmark cases (default: one case named `key` with the defaults). */
   readonly bench?: ReadonlyArray<{
     /** Name of the case in the results (`'sgd-momentum'`). */

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import type { Optimizer, ParamsInput, ParamState } from '../../src/optim/optimizer.js';
 import { firstBitDifference } from './lockstep.js';
+import { parametersFor, withClosure } from './optimizer-table.js';
 import { rng } from './random.js';
 
 export type OptimizerClass<O extends object> = new (params: ParamsInput<O>, options?: Partial<O>) => Optimizer<O>;
@@ -36,8 +37,8 @@ interface Run extends Trajectory {
 }
 
 function run<O extends object>(e: Engine, Cls: OptimizerClass<O>, sc: Scenario<O>): Run {
-  const params = e.parameters(sc.init.map((v) => Float32Array.from(v)));
-  const opt = new Cls(params, sc.options);
+  const params = parametersFor(e, Cls, sc.init);
+  const opt = withClosure(Cls, new Cls(params, sc.options), params);
   try {
     const out: Run = { params: [], states: [], state: {}, records: [] };
     sc.grads.forEach((gs, s) => {

@@ -7,6 +7,7 @@ import type { Engine } from '../../src/engine.js';
 import type { Parameter } from '../../src/memory/parameter.js';
 import type { Optimizer, StateDict } from '../../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
+import { registrationOf, withClosure } from './optimizer-table.js';
 import { gradient, rng, values } from './random.js';
 
 export interface Model {
@@ -28,18 +29,20 @@ export const ODD_BITS = [0x7fc00001, 0x7f800001, 0x80000000, 0x7f800000, 0xff800
  */
 export function model(engine: Engine, name: string, options: object | null, seed: number): Model {
   const next = rng(seed);
+  // Shapes the optimizer takes: its registration may make the vectors matrices (Muon).
+  const shapeOf = (n: number, t: number) => registrationOf(name).shape?.(n, t) ?? [n];
   const params = engine.parameters([
     { shape: [5, 7], data: values(next, 35), name: 'dense.weight' },
-    { shape: [7], data: values(next, 7), name: 'dense.bias' },
-    { shape: [3], data: values(next, 3) },
+    { shape: shapeOf(7, 1), data: values(next, 7), name: 'dense.bias' },
+    { shape: shapeOf(3, 2), data: values(next, 3) },
     { shape: [2, 4], name: 'odd' },
   ]);
   bits(params[3]!.data).set(ODD_BITS);
   const trained = params.slice(0, 3);
   const Cls = OPTIMIZERS[name as OptimizerName];
   const o = (options ?? {}) as { lr?: number };
-  const groups = options === null ? [{ params: trained.slice(0, 2) }, { params: [trained[2]!] }] : [{ params: trained.slice(0, 2), lr: (o.lr ?? 0.01) / 2 }, { params: [trained[2]!] }];
-  const opt = new Cls(groups as never, (options ?? {}) as never) as unknown as Optimizer<object>;
+  const groups = registrationOf(name).oneGroup ? [{ params: trained }] : options === null ? [{ params: trained.slice(0, 2) }, { params: [trained[2]!] }] : [{ params: trained.slice(0, 2), lr: (o.lr ?? 0.01) / 2 }, { params: [trained[2]!] }];
+  const opt = withClosure(name, new Cls(groups as never, (options ?? {}) as never) as unknown as Optimizer<object>, trained);
   return { params, trained, opt };
 }
 

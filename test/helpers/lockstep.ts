@@ -7,6 +7,7 @@ import { type Backend, createEngine, type Engine } from '../../src/engine.js';
 import type { Parameter } from '../../src/memory/parameter.js';
 import type { Optimizer, ParamState } from '../../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
+import { registrationOf, withClosure } from './optimizer-table.js';
 import { gradient, rng, values } from './random.js';
 
 export const BACKENDS: readonly Backend[] = ['simd', 'scalar', 'js'];
@@ -34,14 +35,16 @@ export const GUARD = 'guard';
 export function rig(engine: Engine, name: string, options: object, sizes: ReadonlyArray<number | typeof GUARD>, seed: number): Rig {
   const next = rng(seed);
   const all: Array<number | typeof GUARD> = [GUARD, ...sizes, GUARD];
-  const params = engine.parameters(all.map((n, i) => (n === GUARD ? (i === 0 ? 7 : 9) : values(next, n))));
+  const shape = registrationOf(name).shape;
+  let t = 0;
+  const params = engine.parameters(all.map((n, i) => (n === GUARD ? (i === 0 ? 7 : 9) : shape ? { shape: shape(n, t++), data: values(next, n) } : values(next, n))));
   for (const g of params.filter((_, i) => all[i] === GUARD)) {
     g.data.fill(NaN);
     g.grad.fill(NaN);
   }
   const target = params.filter((_, i) => all[i] !== GUARD);
   const Cls = OPTIMIZERS[name as OptimizerName];
-  const opt = new Cls(target as never, options as never) as unknown as Optimizer<object>;
+  const opt = withClosure(name, new Cls(target as never, options as never) as unknown as Optimizer<object>, target);
   return { engine, params, target, opt };
 }
 

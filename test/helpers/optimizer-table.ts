@@ -2,7 +2,10 @@
  * One table drives the cross-backend suites: for every registered optimizer, the option sets its
  * registration declares (together they reach every kernel and every option branch).
  */
-import { OPTIMIZERS, registrations } from '../../src/optim/registry.js';
+import type { Engine } from '../../src/engine.js';
+import type { Parameter } from '../../src/memory/parameter.js';
+import type { ParameterSpec } from '../../src/memory/spec.js';
+import { OPTIMIZERS, type Registration, registrations } from '../../src/optim/registry.js';
 
 export type OptionSet = Record<string, unknown>;
 
@@ -40,4 +43,58 @@ export function labelledCases(): Array<readonly [string, string, OptionSet, numb
 export function lastOptionSets(): Array<readonly [string, OptionSet]> {
   const cases = optimizerCases();
   return Object.keys(OPTIMIZERS).map((name) => [name, cases.filter(([n]) => n === name).at(-1)![1]] as const);
+}
+
+/** The registration of optimizer `name` (by registry key, or its class). */
+export function registrationOf(name: string | object): Registration<Record<string, unknown>> {
+  const Cls = typeof name === 'string' ? OPTIMIZERS[name as keyof typeof OPTIMIZERS] : name;
+  const r = (Cls as { registration?: Registration<Record<string, unknown>> } | undefined)?.registration;
+  if (r) return r;
+  if (typeof name === 'string') throw new Error(`no registered optimizer ${JSON.stringify(name)}`);
+  return { key: '', optionSets: [], playground: { rate: 'plain' } }; // a class of a test's own
+}
+
+/**
+ * Parameter specs for optimizer `name`: tensor t (a length, or its values) shaped as the
+ * registration asks (`registration.shape`), else left as given (1-D).
+ */
+export function specsFor(name: string | object, tensors: ReadonlyArray<number | ArrayLike<number>>): ParameterSpec[] {
+  const shape = registrationOf(name).shape;
+  return tensors.map((x, t) => {
+    if (!shape) return typeof x === 'number' ? x : Float32Array.from(x);
+    const n = typeof x === 'number' ? x : x.length;
+    return typeof x === 'number' ? { shape: shape(n, t) } : { shape: shape(n, t), data: x };
+  });
+}
+
+/** Parameters for optimizer `name` in `engine`, shaped as its registration asks. */
+export function parametersFor(engine: Engine, name: string | object, tensors: ReadonlyArray<number | ArrayLike<number>>): Parameter[] {
+  return engine.parameters(specsFor(name, tensors));
+}
+
+/**
+ * For an optimizer whose registration asks for a closure (LBFGS), makes `opt.step()` pass one:
+ * the loss f(p) = Σ base·p + ½·p² over `params`, where base is each gradient as set before
+ * step() was called; the closure writes ∇f = base + p (float32) into every gradient. The same
+ * values in give the same bits out on every backend. Other optimizers are left alone.
+ */
+export function withClosure<T extends { step(closure?: () => number): unknown }>(name: string | object, opt: T, params: readonly Parameter[]): T {
+  if (!registrationOf(name).closure) return opt;
+  const step = opt.step.bind(opt);
+  opt.step = (closure?: () => number) => {
+    if (closure) return step(closure);
+    const base = params.map((p) => p.grad.slice());
+    return step(() => {
+      let loss = 0;
+      params.forEach((p, t) => {
+        const b = base[t]!, x = p.data, g = p.grad;
+        for (let i = 0; i < x.length; i++) {
+          loss += b[i]! * x[i]! + 0.5 * x[i]! * x[i]!;
+          g[i] = b[i]! + x[i]!;
+        }
+      });
+      return loss;
+    });
+  };
+  return opt;
 }

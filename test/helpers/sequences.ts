@@ -13,6 +13,7 @@ import { type Backend, createEngine, type Engine } from '../../src/engine.js';
 import type { Parameter } from '../../src/memory/parameter.js';
 import type { Optimizer, StateDict } from '../../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
+import { registrationOf } from './optimizer-table.js';
 import { CosineAnnealingLR, ExponentialLR, OneCycleLR, StepLR } from '../../src/schedule/index.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../src/checkpoint/index.js';
 
@@ -293,7 +294,7 @@ function run(w: World, c: Command, afterClosure: () => void): (() => void) | typ
     case 'optimizer': {
       const ps = picks(c.picks);
       const Cls = OPTIMIZERS[c.kind] as unknown as new (p: unknown, o: unknown) => Opt;
-      const input = c.groups && ps.length > 1 ? [{ params: ps.slice(0, 1) }, { params: ps.slice(1), lr: 0.02 }] : ps;
+      const input = c.groups && ps.length > 1 && !registrationOf(c.kind).oneGroup ? [{ params: ps.slice(0, 1) }, { params: ps.slice(1), lr: 0.02 }] : ps;
       w.opts.push(new Cls(input, c.options));
       return;
     }

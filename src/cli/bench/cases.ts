@@ -3,7 +3,8 @@
  * resolved hyperparameters from the library optimizer so all sides do the same update), sizes,
  * and the two schedules (full and `--quick`).
  */
-import { OPTIMIZERS } from '../../optim/registry.js';
+import { registrations } from '../../optim/registry.js';
+import { idiomaticNames } from './idiomatic.js';
 import type { Schedule } from './measure.js';
 
 export interface BenchCase {
@@ -15,15 +16,13 @@ export interface BenchCase {
   options: Record<string, unknown>;
 }
 
-/** The cases with a hand-written baseline; torch's defaults unless stated. */
-export const MAIN_CASES: readonly BenchCase[] = [
-  { name: 'adam', registry: 'adam', options: {} },
-  { name: 'adamw', registry: 'adamw', options: {} },
-  { name: 'sgd-momentum', registry: 'sgd', options: { lr: 1e-2, momentum: 0.9 } },
-  { name: 'rmsprop', registry: 'rmsprop', options: {} },
-  { name: 'adagrad', registry: 'adagrad', options: {} },
-  { name: 'lion', registry: 'lion', options: {} },
-];
+/**
+ * Every registered optimizer's benchmark cases, in registry order: its registration's `bench`
+ * cases, else one case named by its key with its defaults.
+ */
+export function registeredCases(): BenchCase[] {
+  return registrations().flatMap((r) => (r.bench ?? [{ name: r.key, options: {} }]).map((b) => ({ name: b.name, registry: r.key, options: { ...b.options } })));
+}
 
 export const SIZES: readonly number[] = [1024, 16384, 262144, 1048576, 16777216];
 
@@ -38,17 +37,14 @@ export const QUICK: Schedule = { rounds: 3, roundMs: 30, batchMs: 3, warmupMs: 4
 export const TFJS_CPU_MAX = 1048576;
 
 /**
- * The cases to run: the main cases whose optimizer is in the registry, then (with `all`) every
- * other registered optimizer with its defaults (no hand-written baseline for those).
+ * The cases to run: those with a hand-written baseline (`idiomatic.ts`, `idiomatic/<case>.ts`),
+ * then (with `all`) every other registered case.
  */
 export function selectCases(all: boolean, only?: readonly string[]): BenchCase[] {
-  const registry = OPTIMIZERS as Record<string, unknown>;
-  const cases = MAIN_CASES.filter((c) => c.registry in registry);
-  if (all) {
-    const covered = new Set(MAIN_CASES.map((c) => c.registry));
-    for (const key of Object.keys(registry)) if (!covered.has(key)) cases.push({ name: key, registry: key, options: {} });
-  }
-  return only ? cases.filter((c) => only.includes(c.name)) : cases;
+  const baselines = new Set(idiomaticNames());
+  const cases = registeredCases();
+  const chosen = [...cases.filter((c) => baselines.has(c.name)), ...(all ? cases.filter((c) => !baselines.has(c.name)) : [])];
+  return only ? chosen.filter((c) => only.includes(c.name)) : chosen;
 }
 
 /** Deterministic data: parameters in [−1, 1], gradients in ±[0.01, 1] (no denormals anywhere). */

@@ -10,7 +10,7 @@ import { type Backend, createEngine, type Engine } from '../../engine.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { OPTIMIZERS } from '../../optim/registry.js';
 import { type BenchCase, benchData } from './cases.js';
-import { IDIOMATIC } from './idiomatic.js';
+import { IDIOMATIC, idiomaticFor } from './idiomatic.js';
 import { measureInterleaved, median, type Schedule, type Timed } from './measure.js';
 import type { BenchRecord } from './records.js';
 
@@ -32,7 +32,9 @@ export interface LibraryCase {
 /** A library optimizer for `c` over one tensor of `data` in `engine`, warmed by one step. */
 export function libraryCase(engine: Engine, c: BenchCase, data: { params: Float32Array; grads: Float32Array }): LibraryCase {
   const Cls = (OPTIMIZERS as Record<string, unknown>)[c.registry] as OptimizerClass;
-  const [p] = engine.parameters([data.params.length]);
+  const shape = (Cls as unknown as { registration?: { shape?: (n: number, i: number) => readonly number[] } }).registration?.shape;
+  const n = data.params.length;
+  const [p] = engine.parameters([shape ? { shape: shape(n, 0) } : n]);
   p!.data.set(data.params);
   p!.grad.set(data.grads);
   const opt = new Cls([p!], c.options);
@@ -92,7 +94,7 @@ export async function runCore(o: CoreOptions): Promise<CoreResult> {
         { variant: 'scalar', step: () => lib[1]!.opt.step() },
         { variant: 'js-reference', step: () => lib[2]!.opt.step() },
       ];
-      const make = IDIOMATIC[c.name];
+      const make = await idiomaticFor(c.name);
       if (make) {
         const p = Float32Array.from(data.params), g = Float32Array.from(data.grads);
         const idiomatic = make(p, g, lib[0]!.hyper);

@@ -1,3 +1,5 @@
+/// <reference types="node" />
+import { readdirSync } from 'node:fs';
 /**
  * The baseline: what a JavaScript user writes without this library. Plain `Float32Array`s,
  * one loop per step, the update rule as the paper states it, arithmetic in f64 (JS numbers)
@@ -137,7 +139,10 @@ const lion: IdiomaticFactory = (p, g, h) => {
   };
 };
 
-/** Hand-written loops by benchmark case name. */
+/**
+ * Hand-written loops by benchmark case name: these, and one file per further optimizer in
+ * `./idiomatic/<case>.ts` (its default export), found by name, so adding one edits no list here.
+ */
 export const IDIOMATIC: Record<string, IdiomaticFactory> = {
   adam,
   adamw,
@@ -146,3 +151,27 @@ export const IDIOMATIC: Record<string, IdiomaticFactory> = {
   adagrad,
   lion,
 };
+
+const DIR = new URL('./idiomatic/', import.meta.url);
+const FILE = /^([a-z0-9_-]+)\.(?:ts|js)$/;
+
+/** Names of the cases with a hand-written loop: those of {@link IDIOMATIC} and the files in `./idiomatic/`. */
+export function idiomaticNames(): string[] {
+  let files: string[] = [];
+  try {
+    files = readdirSync(DIR).filter((f) => !f.endsWith('.d.ts'));
+  } catch {
+    // No folder (a build without it): only the loops above.
+  }
+  const named = files.map((f) => FILE.exec(f)?.[1]).filter((x): x is string => x !== undefined && !Object.hasOwn(IDIOMATIC, x));
+  return [...Object.keys(IDIOMATIC), ...new Set(named)];
+}
+
+/** The hand-written loop of case `name`, or undefined when it has none. */
+export async function idiomaticFor(name: string): Promise<IdiomaticFactory | undefined> {
+  if (Object.hasOwn(IDIOMATIC, name)) return IDIOMATIC[name];
+  if (!idiomaticNames().includes(name)) return undefined;
+  const mod = (await import(new URL(`${name}.js`, DIR).href)) as { default?: unknown };
+  if (typeof mod.default !== 'function') throw new TypeError(`bench: idiomatic/${name} has no default export (an IdiomaticFactory)`);
+  return mod.default as IdiomaticFactory;
+}

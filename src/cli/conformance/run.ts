@@ -21,10 +21,12 @@ interface Result {
 
 export function conformanceUsage(name: string): string {
   return [
-    `usage: ${name} FILE`,
+    `usage: ${name} FILE [--only NAMES]`,
     '',
-    '  FILE  reference cases: optimizer trajectories (optimizers.json.gz), clipping.json or',
-    '        schedulers.json, gzipped or plain JSON (layout in test/fixtures/README.md)',
+    '  FILE          reference cases: optimizer trajectories (optimizers.json.gz), clipping.json or',
+    '                schedulers.json, gzipped or plain JSON (layout in test/fixtures/README.md)',
+    '  --only NAMES  optimizer trajectories only: run the cases of these optimizers (comma-separated',
+    "                registry names, e.g. 'adam,sgd')",
   ].join('\n');
 }
 
@@ -47,7 +49,7 @@ export function loadCases(file: string): { cases?: unknown[] } {
 
 /** Runs the command for `argv`; returns the exit code. */
 export async function conformanceCommand(argv: readonly string[], name: string): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { help: { type: 'boolean' } }, { min: 1, max: 1, name: 'FILE' });
+  const { values, positionals } = parseCommand(argv, { help: { type: 'boolean' }, only: { type: 'string' } }, { min: 1, max: 1, name: 'FILE' });
   if (values.help) {
     console.log(conformanceUsage(name));
     return 0;
@@ -59,7 +61,17 @@ export async function conformanceCommand(argv: readonly string[], name: string):
   let results: Result[];
   const first = cases[0] as Record<string, unknown> | undefined;
   if (!first || 'optimizer' in first) {
-    results = await runOptimizerConformance(cases as OptimizerCase[]);
+    let chosen = cases as OptimizerCase[];
+    if (values.only !== undefined) {
+      const names = new Set(String(values.only).split(',').map((x) => x.trim()));
+      const known = new Set(chosen.map((c) => c.optimizer));
+      const unknown = [...names].filter((n) => !known.has(n));
+      if (unknown.length) throw new UsageError(`--only: no cases for ${unknown.map((n) => JSON.stringify(n)).join(', ')} in ${file} (it has ${[...known].join(', ')})`);
+      chosen = chosen.filter((c) => names.has(c.optimizer));
+    }
+    results = await runOptimizerConformance(chosen);
+  } else if (values.only !== undefined) {
+    throw new UsageError('--only applies to optimizer trajectories');
   } else if ('kind' in first) {
     results = runClippingConformance({ cases: cases as ClippingCase[] });
   } else if ('lrs' in first) {
