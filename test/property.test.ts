@@ -31,6 +31,10 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   momentumDecay: unit(0.01),
   etas: fc.tuple(fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.double({ min: 1.01, max: 3, noNaN: true })),
   stepSizes: fc.tuple(fc.double({ min: 1e-7, max: 1e-3, noNaN: true }), fc.double({ min: 0.01, max: 50, noNaN: true })),
+  beta2Decay: fc.double({ min: -1.5, max: 0, noNaN: true }),
+  d: fc.double({ min: 1, max: 4, noNaN: true }),
+  // Where an optimizer's option of a shared name takes other values: `<key>.<option>`.
+  'adafactor.eps': fc.tuple(fc.constantFrom(null, 0, 1e-30, 1e-12), fc.constantFrom(0, 1e-3, 1e-2)),
 };
 
 let all: Engine[];
@@ -50,7 +54,7 @@ beforeAll(async () => {
 function optionsFor(name: string): fc.Arbitrary<Record<string, unknown>> {
   const rec: Record<string, fc.Arbitrary<unknown>> = {};
   for (const k of keysOf[name]!) {
-    const arb = OPTION_ARBS[k];
+    const arb = OPTION_ARBS[`${name}.${k}`] ?? OPTION_ARBS[k];
     if (!arb) throw new Error(`no arbitrary for option ${name}.${k}`);
     rec[k] = arb;
   }

@@ -105,8 +105,18 @@ export class Adafactor extends Optimizer<Required<AdafactorOptions>> {
     optionSets: [
       {},
       { lr: 0.05, beta2Decay: -0.6, eps: [1e-12, 0.01], d: 2, weightDecay: 0.1, maximize: true },
-      { lr: 0.02, beta2Decay: 0, eps: [0, 0] },
+      { lr: 0.02, beta2Decay: -0.3, eps: [0, 0] },
     ],
+    // Every third tensor a vector, the others a matrix [n/r, r] (r the largest divisor ≤ √n)
+    // or a batch of [r, n/r] matrices, so the suites reach both paths, row tails and batches.
+    shape: (n, i) => {
+      if (i % 3 === 1) return [n];
+      if (n === 0) return [0, 4];
+      let r = Math.floor(Math.sqrt(n));
+      while (n % r !== 0) r--;
+      if (i % 3 === 0) return [n / r, r];
+      return r % 2 === 0 ? [2, r / 2, n / r] : [1, r, n / r];
+    },
     playground: { rate: 'adaptive' },
   };
 
