@@ -100,7 +100,7 @@ const pyMax = (a: number, b: number): number => (b > a ? b : a);
  */
 export class Adafactor extends Optimizer<Required<AdafactorOptions>> {
   /** The registry key, the option sets the contract tests run, and the playground's settings. */
-  static readonly registration: Registration<AdafactorOptions, 'adafactor'> = {
+  static readonly registration: Registration<AdafactorOptions, 'adafactor'> & Required<Pick<Registration<AdafactorOptions>, 'shape'>> = {
     key: 'adafactor',
     optionSets: [
       {},
