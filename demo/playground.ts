@@ -26,7 +26,9 @@ export function runTrajectories(
   choices: Array<{ optimizer: string; options?: Record<string, unknown> }>,
   steps: number,
 ): Trajectory[] {
-  const params = engine.parameters(choices.map(() => new Float32Array(fn.start)));
+  // A two-element parameter each, shaped as the optimizer's registration asks (Muon takes a 1×2 matrix).
+  const regs = choices.map((c) => registrations().find((r) => r.key === c.optimizer));
+  const params = engine.parameters(choices.map((_, i) => ({ shape: regs[i]?.shape?.(2, 0) ?? [2], data: fn.start })));
   try {
     const opts = choices.map((c, i) => {
       const Cls = OPTIMIZERS[c.optimizer as OptimizerName];
@@ -37,11 +39,20 @@ export function runTrajectories(
     for (let s = 0; s < steps; s++) {
       opts.forEach((opt, i) => {
         const p = params[i]!;
-        const [x, y] = p.data;
-        const [gx, gy] = fn.grad(x!, y!);
-        p.grad[0] = gx;
-        p.grad[1] = gy;
-        opt.step();
+        // Writes the gradient at the current point and returns the loss there.
+        const evaluate = () => {
+          const [x, y] = p.data;
+          const [gx, gy] = fn.grad(x!, y!);
+          p.grad[0] = gx;
+          p.grad[1] = gy;
+          return fn.f(x!, y!);
+        };
+        // An optimizer that re-evaluates the loss within a step (LBFGS) gets it as the closure.
+        if (regs[i]?.closure) opt.step(evaluate);
+        else {
+          evaluate();
+          opt.step();
+        }
         const [nx, ny] = p.data;
         out[i]!.path.push([nx!, ny!]);
         out[i]!.losses.push(fn.f(nx!, ny!));

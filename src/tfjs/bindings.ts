@@ -52,7 +52,14 @@ export function optimizerClass(name: unknown, where: string): InnerClass {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(OPTIMIZERS, name)) {
     throw new TypeError(`${where}: name must be one of ${Object.keys(OPTIMIZERS).map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}`);
   }
-  return OPTIMIZERS[name as OptimizerName] as unknown as InnerClass;
+  const Cls = OPTIMIZERS[name as OptimizerName] as unknown as InnerClass & { registration?: { closure?: boolean } };
+  if (Cls.registration?.closure) {
+    throw new TypeError(
+      `${where}: "${name}" re-evaluates the loss several times within a step, which a tf.Optimizer (handed finished gradients) cannot do; ` +
+        'bind the variables with bindArrays() or engine parameters and call step(closure) on the optimizer itself',
+    );
+  }
+  return Cls;
 }
 
 /** One variable bound to one engine parameter. */

@@ -24,56 +24,36 @@ const num = (h: Hyper, key: string, fallback: number): number => (typeof h[key] 
 const pair = (h: Hyper, key: string, fallback: [number, number]): [number, number] =>
   Array.isArray(h[key]) ? (h[key] as [number, number]) : fallback;
 
-/** Adam as in Kingma & Ba, Algorithm 1 (no weight decay, torch's default). */
-const adam: IdiomaticFactory = (p, g, h) => {
-  const lr = num(h, 'lr', 1e-3), eps = num(h, 'eps', 1e-8);
-  if (num(h, 'weightDecay', 0) !== 0) throw new RangeError('idiomatic adam: weightDecay must be 0');
-  const [b1, b2] = pair(h, 'betas', [0.9, 0.999]);
-  const m = new Float32Array(p.length), v = new Float32Array(p.length);
-  let t = 0;
-  return {
-    step() {
-      t++;
-      const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t;
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i]!;
-        const mi = b1 * m[i]! + (1 - b1) * gi;
-        const vi = b2 * v[i]! + (1 - b2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        const mHat = mi / bc1;
-        const vHat = vi / bc2;
-        p[i] = p[i]! - (lr * mHat) / (Math.sqrt(vHat) + eps);
-      }
-    },
+/**
+ * Adam as in Kingma & Ba, Algorithm 1 (torch's default: no weight decay), or with `decoupled`
+ * AdamW (Loshchilov & Hutter, Algorithm 2): decay the weight, then the Adam update.
+ */
+const adamFamily =
+  (decoupled: boolean): IdiomaticFactory =>
+  (p, g, h) => {
+    const lr = num(h, 'lr', 1e-3), eps = num(h, 'eps', 1e-8), wd = num(h, 'weightDecay', decoupled ? 1e-2 : 0);
+    if (!decoupled && wd !== 0) throw new RangeError('idiomatic adam: weightDecay must be 0');
+    const [b1, b2] = pair(h, 'betas', [0.9, 0.999]);
+    const m = new Float32Array(p.length), v = new Float32Array(p.length);
+    let t = 0;
+    return {
+      step() {
+        t++;
+        const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t;
+        const decay = 1 - lr * wd;
+        for (let i = 0; i < p.length; i++) {
+          const gi = g[i]!;
+          const mi = b1 * m[i]! + (1 - b1) * gi;
+          const vi = b2 * v[i]! + (1 - b2) * gi * gi;
+          m[i] = mi;
+          v[i] = vi;
+          const mHat = mi / bc1;
+          const vHat = vi / bc2;
+          p[i] = p[i]! * decay - (lr * mHat) / (Math.sqrt(vHat) + eps);
+        }
+      },
+    };
   };
-};
-
-/** AdamW (Loshchilov & Hutter, Algorithm 2): decay the weight, then the Adam update. */
-const adamw: IdiomaticFactory = (p, g, h) => {
-  const lr = num(h, 'lr', 1e-3), eps = num(h, 'eps', 1e-8), wd = num(h, 'weightDecay', 1e-2);
-  const [b1, b2] = pair(h, 'betas', [0.9, 0.999]);
-  const m = new Float32Array(p.length), v = new Float32Array(p.length);
-  let t = 0;
-  return {
-    step() {
-      t++;
-      const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t;
-      const decay = 1 - lr * wd;
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i]!;
-        const mi = b1 * m[i]! + (1 - b1) * gi;
-        const vi = b2 * v[i]! + (1 - b2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        const mHat = mi / bc1;
-        const vHat = vi / bc2;
-        const pi = p[i]! * decay;
-        p[i] = pi - (lr * mHat) / (Math.sqrt(vHat) + eps);
-      }
-    },
-  };
-};
 
 /** SGD with momentum, torch's form: b ← μ·b + g, p ← p − lr·b (b starts at 0, so b₁ = g). */
 const sgdMomentum: IdiomaticFactory = (p, g, h) => {
@@ -144,8 +124,8 @@ const lion: IdiomaticFactory = (p, g, h) => {
  * `./idiomatic/<case>.ts` (its default export), found by name, so adding one edits no list here.
  */
 export const IDIOMATIC: Record<string, IdiomaticFactory> = {
-  adam,
-  adamw,
+  adam: adamFamily(false),
+  adamw: adamFamily(true),
   'sgd-momentum': sgdMomentum,
   rmsprop,
   adagrad,
