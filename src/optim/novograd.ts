@@ -24,31 +24,24 @@ import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
 import type { MomentOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
-import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
+import { MOMENT_SCHEMA } from './option-fields.js';
+import { bool, nonNegative, type Schema } from '../validation/index.js';
 
 const f = Math.fround;
 const NOVOGRAD = scalars('novograd_f32');
 
 /**
  * Options of {@link NovoGrad}, as passed to its constructor: every field optional, defaults as
- * noted (`opt.paramGroups` holds them resolved). eps is added outside the square root. Defaults of
- * the common fields: lr 1e-3, betas [0.9, 0.25], eps 1e-6 (as optax), maximize false.
+ * noted (`opt.paramGroups` holds them resolved). eps is added outside the square root;
+ * weightDecay λ is added to the normalised gradient before the momentum. Defaults of the common
+ * fields: lr 1e-3, betas [0.9, 0.25], eps 1e-6 (as optax), weightDecay 0, maximize false.
  */
 export interface NovoGradOptions extends MomentOptions {
   /** Added to ν inside the square root. Default 0. */
   epsRoot?: number;
-  /** Weight decay λ, added to the normalised gradient before the momentum. Default 0. */
-  weightDecay?: number;
 }
 
-const SCHEMA: Schema<Required<NovoGradOptions>> = {
-  lr: nonNegative,
-  betas,
-  eps: nonNegative,
-  epsRoot: nonNegative,
-  weightDecay: nonNegative,
-  maximize: bool,
-};
+const SCHEMA: Schema<Required<NovoGradOptions>> = { ...MOMENT_SCHEMA, epsRoot: nonNegative, maximize: bool };
 
 const DEFAULTS: Required<NovoGradOptions> = { lr: 1e-3, betas: [0.9, 0.25], eps: 1e-6, epsRoot: 0, weightDecay: 0, maximize: false };
 
