@@ -166,13 +166,15 @@ export class Adafactor extends Optimizer<Required<AdafactorOptions>> {
       const { batch, rows, cols } = matrices(p);
       if (n > 0) {
         const sqrtN = Math.sqrt(n);
+        // α from ‖p‖ before anything changes p; Σ U² once the statistics are updated.
         const alpha = pyMax(eps2, f(Math.sqrt(f(k.sum_squares_f32(p.offset, n)))) / sqrtN) * rho;
-        const clip = (sumU: number): number => -alpha / pyMax(1, f(Math.sqrt(f(sumU))) / (sqrtN * o.d));
+        const sumU = batch === 0 ? k.adafactor_variance_f32(p.gradOffset, vv, n, VARIANCE) : this.#factoredNorm(k, p.gradOffset, rv, cv, cs, batch, rows, cols, eps1);
+        const scale = -alpha / pyMax(1, f(Math.sqrt(f(sumU))) / (sqrtN * o.d));
         if (batch === 0) {
-          APPLY.scale = clip(k.adafactor_variance_f32(p.gradOffset, vv, n, VARIANCE));
+          APPLY.scale = scale;
           k.adafactor_f32(p.offset, p.gradOffset, vv, n, APPLY);
         } else {
-          FACTORED.scale = clip(this.#factoredNorm(k, p.gradOffset, rv, cv, cs, batch, rows, cols, eps1));
+          FACTORED.scale = scale;
           const size = rows * cols * 4;
           for (let b = 0; b < batch; b++) {
             FACTORED.den = this.#dens[b]!;
