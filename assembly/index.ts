@@ -11,6 +11,7 @@ export * from './adamax';
 export * from './nadam';
 export * from './radam';
 export * from './rprop';
+export * from './schedule-free';
 export * from './reduce';
 export * from './elementwise';
 export * from './roofline';

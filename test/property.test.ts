@@ -35,6 +35,8 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   d: fc.double({ min: 1, max: 4, noNaN: true }),
   // Where an optimizer's option of a shared name takes other values: `<key>.<option>`.
   'adafactor.eps': fc.tuple(fc.constantFrom(null, 0, 1e-30, 1e-12), fc.constantFrom(0, 1e-3, 1e-2)),
+  weightLrPower: unit(4),
+  warmupSteps: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
 };
 
 let all: Engine[];
@@ -60,6 +62,7 @@ function optionsFor(name: string): fc.Arbitrary<Record<string, unknown>> {
   }
   return fc.record(rec).map((o) => {
     if (o.nesterov) Object.assign(o, { momentum: Math.max(0.1, o.momentum as number), dampening: 0 });
+    if (name === 'schedule_free_adamw') o.betas = [Math.max(0.01, (o.betas as number[])[0]!), (o.betas as number[])[1]!]; // divides by β1
     return o;
   });
 }

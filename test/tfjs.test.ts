@@ -90,6 +90,7 @@ const OPTIONS: Record<OptimizerName, Record<string, unknown>> = {
   rprop: { lr: 0.01 },
   adafactor: { lr: 0.01 },
   novograd: { lr: 0.01 },
+  schedule_free_adamw: { lr: 0.01 },
 };
 
 describe.each(['cpu', 'wasm'])('tfjs adapter on tfjs-backend-%s', (backend) => {

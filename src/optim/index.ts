@@ -15,4 +15,5 @@ export * from './radam.js';
 export * from './rprop.js';
 export * from './adafactor.js';
 export * from './novograd.js';
+export * from './schedule-free.js';
 export * from './options.js';

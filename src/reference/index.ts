@@ -15,6 +15,7 @@ export * from './radam.js';
 export * from './rprop.js';
 export * from './adafactor.js';
 export * from './novograd.js';
+export * from './schedule-free.js';
 export * from './reduce.js';
 export * from './elementwise.js';
 export * from './roofline.js';
