@@ -20,7 +20,7 @@ export async function liveBenchmark(optimizers: string[], size = 1 << 20, timed 
     const rigs = engines.map((e) => {
       const [p] = e.parameters([size]);
       for (let i = 0; i < size; i++) p!.grad[i] = Math.sin(i) * 0.01;
-      const opt = new OPTIMIZERS[name as OptimizerName]([p!], { lr: 1e-3 } as never);
+      const opt = new OPTIMIZERS[name as OptimizerName]([p!] as never, { lr: 1e-3 } as never); // `as never`: checking an array against every class's params type at once grows as 2^(optimizers)
       return { p: p!, opt };
     });
     const times: number[][] = backends.map(() => []);

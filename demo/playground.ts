@@ -33,7 +33,7 @@ export function runTrajectories(
     const opts = choices.map((c, i) => {
       const Cls = OPTIMIZERS[c.optimizer as OptimizerName];
       if (!Cls) throw new TypeError(`unknown optimizer "${c.optimizer}"`);
-      return new Cls([params[i]!], (c.options ?? defaultOptions(c.optimizer, fn)) as never);
+      return new Cls([params[i]!] as never, (c.options ?? defaultOptions(c.optimizer, fn)) as never); // `as never`, as in bench-panel.ts
     });
     const out: Trajectory[] = choices.map((c) => ({ optimizer: c.optimizer, path: [fn.start], losses: [fn.f(...fn.start)] }));
     for (let s = 0; s < steps; s++) {
