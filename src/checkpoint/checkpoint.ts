@@ -188,7 +188,8 @@ function match(c: Contents, bytes: Uint8Array, names: string[], params: readonly
       const s: Record<string, number | Float32Array> = { ...entry.scalars };
       for (const [b, t] of entry.buffers) {
         const like = t.shape.length === p.shape.length && t.shape.every((d, k) => d === p.shape[k]);
-        if (!like && t.shape.length !== 1) {
+        // Flat only where the buffer is not laid out like its parameter (those keep its shape).
+        if (!like && !(t.shape.length === 1 && t.shape[0] !== p.length)) {
           throw new CheckpointError(`"state.${i}.${b}" has shape [${t.shape.join(', ')}], the optimizer's parameter ${i} has [${p.shape.join(', ')}]`);
         }
         s[b] = readF32(bytes, c.file.dataStart + t.begin, like ? p.length : t.shape[0]!);
