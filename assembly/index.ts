@@ -24,3 +24,5 @@ export * from './activation';
 export * from './loss';
 export * from './muon';
 export * from './lbfgs';
+export * from './adafactor';
+export * from './novograd';

@@ -34,7 +34,7 @@ export function runTrajectories(
       // One plain constructor type (`new` on the union of every class is costly to type-check).
       const Cls = OPTIMIZERS[c.optimizer as OptimizerName] as unknown as (new (params: Parameter[], options: unknown) => Optimizer<object>) | undefined;
       if (!Cls) throw new TypeError(`unknown optimizer "${c.optimizer}"`);
-      return new Cls([params[i]!], (c.options ?? defaultOptions(c.optimizer, fn)) as never);
+      return new Cls([params[i]!] as never, (c.options ?? defaultOptions(c.optimizer, fn)) as never); // `as never`, as in bench-panel.ts
     });
     const out: Trajectory[] = choices.map((c) => ({ optimizer: c.optimizer, path: [fn.start], losses: [fn.f(...fn.start)] }));
     for (let s = 0; s < steps; s++) {

@@ -57,9 +57,9 @@ function edited(v: unknown): unknown {
 /** The option set's numeric options (numbers and tuples of numbers). */
 const numericKeys = (o: OptionSet) => Object.keys(o).filter((k) => typeof o[k] === 'number' || (Array.isArray(o[k]) && (o[k] as unknown[]).every((x) => typeof x === 'number')));
 
-/** An out-of-range value where there is one: −1 for a number, −1 first in a tuple. */
+/** An out-of-range value where there is one: −1 for a number (1 for a negative one, as Adafactor's beta2Decay ≤ 0), −1 first in a tuple. */
 function outOfRange(v: unknown): unknown {
-  if (typeof v === 'number') return -1;
+  if (typeof v === 'number') return v < 0 ? 1 : -1;
   if (Array.isArray(v)) return [-1, ...v.slice(1)];
   return undefined;
 }

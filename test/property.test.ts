@@ -43,6 +43,8 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   toleranceChange: fc.constantFrom(0, 1e-9, 1e-4),
   historySize: fc.integer({ min: 1, max: 4 }),
   lineSearchFn: fc.constantFrom(null, 'strong_wolfe'),
+  beta2Decay: fc.double({ min: -1.5, max: 0, noNaN: true }),
+  d: fc.double({ min: 1, max: 4, noNaN: true }),
   weightLrPower: unit(4),
   warmupSteps: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
   weightDecayMask: fc.boolean(),
@@ -50,9 +52,10 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   trustCoefficient: unit(0.1),
 };
 
-/** Where an option's values differ by optimizer (Adan's three betas). */
+/** Where an option's values differ by optimizer (Adan's three betas, Adafactor's eps pair). */
 const OPTIMIZER_ARBS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   adan: { betas: fc.tuple(unit(0.999), unit(0.999), unit(0.9999)) },
+  adafactor: { eps: fc.tuple(fc.constantFrom(null, 0, 1e-30, 1e-12), fc.constantFrom(0, 1e-3, 1e-2)) },
 };
 
 let all: Engine[];

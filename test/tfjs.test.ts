@@ -91,6 +91,8 @@ const OPTIONS: Record<Adaptable, Record<string, unknown>> = {
   radam: { lr: 0.01 },
   rprop: { lr: 0.01 },
   muon: { lr: 0.02 },
+  adafactor: { lr: 0.01 },
+  novograd: { lr: 0.01 },
   schedule_free_adamw: { lr: 0.01 },
   adan: { lr: 0.01, weightDecay: 0.02 },
   lars: { lr: 0.5, weightDecay: 0.01, nesterov: true },

@@ -145,7 +145,8 @@ export function saveCheckpoint(input: SaveCheckpointInput): Uint8Array {
       const sc: Record<string, number> = {};
       for (const [k, v] of Object.entries(st)) {
         if (typeof v === 'number') sc[k] = v;
-        // A buffer laid out like its parameter takes its shape; another length (LBFGS's history rows) is flat.
+        // A buffer laid out like its parameter keeps its shape; a shorter one (a factored or
+        // per-tensor statistic) is saved flat, and the optimizer checks its length on loading.
         else tensors.push({ name: `state.${key}.${k}`, shape: v.length === live[Number(key)]!.length ? live[Number(key)]!.shape : [v.length], data: v });
       }
       scalars[key] = sc;
@@ -186,11 +187,12 @@ function match(c: Contents, bytes: Uint8Array, names: string[], params: readonly
       if (!p) throw new CheckpointError(`optimizer state for parameter ${i}, the optimizer has ${live.length} parameters`);
       const s: Record<string, number | Float32Array> = { ...entry.scalars };
       for (const [b, t] of entry.buffers) {
-        const flat = t.shape.length === 1 && t.shape[0] !== p.length; // a buffer of another length (its optimizer checks it)
-        if (!flat && (t.shape.length !== p.shape.length || t.shape.some((d, k) => d !== p.shape[k]))) {
+        const like = t.shape.length === p.shape.length && t.shape.every((d, k) => d === p.shape[k]);
+        // Flat only where the buffer is not laid out like its parameter (those keep its shape).
+        if (!like && !(t.shape.length === 1 && t.shape[0] !== p.length)) {
           throw new CheckpointError(`"state.${i}.${b}" has shape [${t.shape.join(', ')}], the optimizer's parameter ${i} has [${p.shape.join(', ')}]`);
         }
-        s[b] = readF32(bytes, c.file.dataStart + t.begin, flat ? t.shape[0]! : p.length);
+        s[b] = readF32(bytes, c.file.dataStart + t.begin, like ? p.length : t.shape[0]!);
       }
       state[i] = s as ParamState;
     }

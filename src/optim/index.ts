@@ -15,6 +15,8 @@ export * from './radam.js';
 export * from './rprop.js';
 export * from './muon.js';
 export * from './lbfgs.js';
+export * from './adafactor.js';
+export * from './novograd.js';
 export * from './schedule-free.js';
 export * from './adan.js';
 export * from './lars.js';

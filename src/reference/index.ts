@@ -14,6 +14,8 @@ export * from './nadam.js';
 export * from './radam.js';
 export * from './rprop.js';
 export * from './lbfgs.js';
+export * from './adafactor.js';
+export * from './novograd.js';
 export * from './schedule-free.js';
 export * from './adan.js';
 export * from './lars.js';
