@@ -28,6 +28,24 @@ describe('reference trajectories (torch 2.11 / optax 0.2.8)', () => {
   });
 });
 
+const next = JSON.parse(
+  gunzipSync(readFileSync(new URL('./fixtures/next/optimizers-next.json.gz', import.meta.url))).toString('utf8'),
+) as { cases: OptimizerCase[] };
+
+describe('emulated references for the nine newest optimizers (test/fixtures/next)', () => {
+  it('holds all 41 cases, each with shapes and a tolerance, for eight optimizers', () => {
+    expect(next.cases).toHaveLength(41);
+    expect(new Set(next.cases.map((c) => c.optimizer))).toEqual(new Set(['adafactor', 'asgd', 'muon', 'adan', 'yogi', 'lars', 'novograd', 'schedule_free_adamw']));
+    for (const c of next.cases) expect(c.shapes && c.tolerance, c.name).toBeTruthy();
+  });
+
+  describe.each(next.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    it.each(BACKENDS.map((b, i) => [b, i] as const))('on %s', (_b, i) => {
+      expect(runCase(c, all[i]!)).toEqual([]);
+    });
+  });
+});
+
 describe('the extended fixture format (shapes, per-case tolerance, expected_state)', () => {
   /** One Adam case whose expectations come from a run of the library itself on the js backend. */
   function selfCase(): OptimizerCase {
