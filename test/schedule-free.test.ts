@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint/index.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import idiomatic from '../src/cli/bench/idiomatic/schedule_free_adamw.js';
-import { toOptions } from '../src/cli/conformance/optimizers.js';
+import { type OptimizerCase, toOptions } from '../src/cli/conformance/optimizers.js';
 import { ScheduleFreeAdamW, type ScheduleFreeAdamWOptions } from '../src/optim/schedule-free.js';
 import { expectBits, expectEditRefused, expectNear, LOOP, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
 import { engines } from './helpers/lockstep.js';
@@ -258,16 +258,8 @@ describe('optax tests, ported', () => {
   });
 });
 
-interface Case {
-  name: string;
-  optimizer: string;
-  options: Record<string, unknown>;
-  params: number[][];
-  grads: number[][][];
-  expected: number[][][];
-  expected_state: { eval_params: number[][][] };
-  tolerance: { abs: number; rel: number };
-}
+/** A schedule-free case of fixtures/next: its evaluation point is always given. */
+type Case = OptimizerCase & { expected_state: { eval_params: number[][][] }; tolerance: { abs: number; rel: number } };
 
 /**
  * The paper's Algorithm 1 (Schedule-Free AdamW) in float64, storing x and z and forming y from

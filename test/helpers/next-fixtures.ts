@@ -7,18 +7,11 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Engine } from '../../src/engine.js';
 import type { IdiomaticFactory } from '../../src/cli/bench/idiomatic.js';
+import type { OptimizerCase } from '../../src/cli/conformance/optimizers.js';
 import { expectNear, type OptimizerClass, onAllBackends, seededValues } from './backends.js';
 
-export interface NextCase {
-  name: string;
-  optimizer: string;
-  options: Record<string, unknown>;
-  params: number[][];
-  grads: number[][][];
-  expected: number[][][];
-  expected_state?: Record<string, number[][][]>;
-  tolerance: { abs: number; rel: number };
-}
+/** A case of fixtures/next: the conformance runner's format, with its tolerance always given. */
+export type NextCase = OptimizerCase & { tolerance: { abs: number; rel: number } };
 
 const FIXTURE = JSON.parse(gunzipSync(readFileSync(new URL('../fixtures/next/optimizers-next.json.gz', import.meta.url))).toString('utf8')) as { cases: NextCase[] };
 
