@@ -362,3 +362,28 @@ describe('hostile state dicts and group lists', () => {
     expect(() => opt.step()).toThrow(/addParamGroup/);
   });
 });
+
+describe('array options of any length are watched element by element', () => {
+  it('an in-place edit of the third beta of Adan is validated at the next step, and an unchanged group is not re-read', async () => {
+    const { Adan } = await import('../src/index.js');
+    const [p] = engine.parameters([8]);
+    p!.grad.fill(0.5);
+    const opt = new Adan([p!], { lr: 0.01 });
+    opt.step();
+    const betas = opt.paramGroups[0]!.betas as number[];
+    betas[2] = 1.5;
+    refuses(opt as unknown as Optimizer<object>, () => opt.step(), RangeError, /betas/);
+    betas[2] = 0.99;
+    opt.step();
+    expect(opt.stateDict().state[0]!.step).toBe(2);
+    // Same elements as validated: the plan stands (no re-validation needed).
+    const { pairsOf, samePairs } = await import('../src/optim/groups.js');
+    const pairs = pairsOf({ betas: [0.98, 0.92, 0.99], eps: [null, 1e-3], z: [0, -0] });
+    expect(samePairs(pairs)).toBe(true);
+    (pairs[2]![0] as number[])[1] = 0;
+    expect(samePairs(pairs)).toBe(false); // −0 → +0 is a change
+    (pairs[2]![0] as number[])[1] = -0;
+    (pairs[0]![0] as number[]).push(1);
+    expect(samePairs(pairs)).toBe(false);
+  });
+});

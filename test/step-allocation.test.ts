@@ -22,17 +22,17 @@ describe('step() allocation', () => {
     ['Adam with weight decay', (ps: never) => new Adam(ps, { lr: 1e-3, weightDecay: 0.01, betas: [0.8, 0.99] })],
     ['Lion', (ps: never) => new Lion(ps, { lr: 1e-4 })],
     ['SGD with momentum', (ps: never) => new SGD(ps, { lr: 1e-2, momentum: 0.9 })],
-  ])('%s: at most one garbage collection over 2 000 000 steps on 16 parameters', async (_name, make) => {
+  ])('%s: at most two garbage collections over 6 000 000 steps on 16 parameters', async (_name, make) => {
     const engine = await createEngine({ backend: 'simd' });
     const [p] = engine.parameters([16]);
     p!.grad.fill(1e-3);
     const opt = make([p] as never);
     for (let i = 0; i < 50_000; i++) opt.step(); // let the compiler finish with step()
-    // At 16 bytes a step, 2M steps fill even a grown young generation (16 MiB) twice or more;
-    // one collection is allowed for garbage left by what ran before.
+    // At 16 bytes a step, 6M steps fill even a grown young generation (16 MiB) five times or more;
+    // two collections are allowed for garbage left by what ran before (the test runner's own).
     expect(await collections(() => {
-      for (let i = 0; i < 2_000_000; i++) opt.step();
-    })).toBeLessThanOrEqual(1);
+      for (let i = 0; i < 6_000_000; i++) opt.step();
+    })).toBeLessThanOrEqual(2);
     engine.dispose();
   });
 });

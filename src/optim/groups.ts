@@ -138,12 +138,12 @@ export function watchOf(g: object): Watch | undefined {
 const WATCHES = new WeakMap<object, Watch>();
 
 /** The elements of a group's array options (betas, …) as validated: [array, first, second]. */
-export type Pairs = Array<[unknown[], unknown, unknown]>;
+export type Pairs = Array<[unknown[], unknown[]]>;
 
-/** The array options of `g`, with their elements now. */
+/** The array options of `g` (betas, etas, Muon's coefficients, …), each with a copy of its elements now. */
 export function pairsOf(g: object): Pairs {
   const out: Pairs = [];
-  for (const [k, v] of Object.entries(g)) if (k !== 'params' && Array.isArray(v)) out.push([v, v[0], v[1]]);
+  for (const [k, v] of Object.entries(g)) if (k !== 'params' && Array.isArray(v)) out.push([v, [...v]]);
   return out;
 }
 
@@ -151,13 +151,15 @@ export function pairsOf(g: object): Pairs {
 export function samePairs(pairs: Pairs): boolean {
   for (let i = 0; i < pairs.length; i++) {
     const e = pairs[i]!;
-    const a = e[0];
-    if (a.length !== 2) return false;
-    const x = a[0], y = a[1];
-    // Equal and nonzero is the same value. Object.is only otherwise (±0, NaN, a change): called
-    // on every step it boxes a double element, an allocation per step.
-    if (x === e[1] && y === e[2] && x !== 0 && y !== 0) continue;
-    if (!Object.is(x, e[1]) || !Object.is(y, e[2])) return false;
+    const a = e[0], was = e[1];
+    if (a.length !== was.length) return false;
+    for (let j = 0; j < a.length; j++) {
+      const x = a[j], y = was[j];
+      // Equal and nonzero is the same value. Object.is only otherwise (±0, NaN, a change): called
+      // on every step it boxes a double element, an allocation per step.
+      if (x === y && x !== 0) continue;
+      if (!Object.is(x, y)) return false;
+    }
   }
   return true;
 }
