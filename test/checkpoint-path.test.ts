@@ -2,7 +2,7 @@
 // the file's size (a FIFO would never settle, /dev/zero would eat memory without bound); a save
 // into a folder that does not exist names the path the caller gave.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,5 +119,16 @@ describe('saveCheckpointFile into a missing folder', () => {
     const file = join(dir, 'plain');
     writeFileSync(file, 'x');
     await expect(saveCheckpointFile(join(file, 'ckpt.safetensors'), { params })).rejects.toThrow(/does not exist/);
+  });
+
+  it('onto a directory: says so, naming the path, before writing anything', async () => {
+    const folder = join(dir, 'run-dir');
+    mkdirSync(folder);
+    const before = readdirSync(dir).sort();
+    const err = await saveCheckpointFile(folder, { params }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe(`saveCheckpointFile: cannot write "${folder}": it is a directory (give a file path inside it)`);
+    expect(err).toMatchObject({ code: 'EISDIR', path: folder });
+    expect(readdirSync(dir).sort()).toEqual(before); // no temporary file left behind
   });
 });

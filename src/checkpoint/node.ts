@@ -55,6 +55,11 @@ async function syncDirectory(dir: string): Promise<void> {
 export async function saveCheckpointFile(path: string, input: SaveCheckpointInput): Promise<void> {
   checkPath(path, 'saveCheckpointFile');
   const bytes = saveCheckpoint(input);
+  // A directory at `path` would fail only at the final rename, with the temporary file's error.
+  const there = await stat(path).catch(() => undefined);
+  if (there?.isDirectory()) {
+    throw Object.assign(new Error(`saveCheckpointFile: cannot write "${path}": it is a directory (give a file path inside it)`), { code: 'EISDIR', path });
+  }
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle;
