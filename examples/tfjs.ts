@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CosineAnnealingLR, createEngine } from '../src/index.js';
-import { isMain, parseCommonArgs, runOptions } from './lib/args.js';
+import { type CommonArgs, isMain, runExample, runOptions } from './lib/args.js';
 import { CLASSES, loadMnist, PIXELS } from './lib/mnist-data.js';
 import { printJson } from './lib/output.js';
 import { formatTable } from './lib/table.js';
@@ -118,8 +118,8 @@ export async function runTfjsExample(options: TfjsExampleOptions = {}): Promise<
   };
 }
 
-if (isMain(import.meta.url)) {
-  const args = parseCommonArgs(['cpu']);
+/** The command line: `npm run example:tfjs -- [--json] [--quick] [--seed N] [--epochs N] [--cpu]`. */
+async function main(args: CommonArgs): Promise<void> {
   const r = await runTfjsExample({ ...runOptions(args, { epochs: 2, train: 1000, test: 300 }), backend: args.flags.cpu ? 'cpu' : 'wasm' });
   if (args.json) printJson(r);
   else {
@@ -129,3 +129,5 @@ if (isMain(import.meta.url)) {
     console.log(`(${r.seconds.toFixed(1)} s in all)`);
   }
 }
+
+if (isMain(import.meta.url)) await runExample('tfjs', ['cpu'], main);

@@ -211,6 +211,16 @@ describe('npm scripts and examples on the command line', () => {
     expect(r.stderr).not.toMatch(STACK);
   });
 
+  it('the tfjs example answers --help and bad options like the others', async () => {
+    const help = await script(['examples/tfjs.ts', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run example:tfjs -- .*\[--cpu\]/);
+    const bad = await script(['examples/tfjs.ts', '--seed', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe('example:tfjs: --seed must be an integer >= 0, got x');
+    expect(bad.stderr).not.toMatch(STACK);
+  });
+
   it('npm run bench writes to bench/results/local/, leaves the committed baseline alone, prints no targets', async () => {
     const baseline = join(root, 'bench', 'results', 'latest.json');
     const before = readFileSync(baseline, 'utf8');
