@@ -30,6 +30,7 @@
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
 import type { Registration } from './registration.js';
+import { setDecayRateScalars } from './option-fields.js';
 import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run, type StateDict } from './optimizer.js';
 import type { Parameter } from '../memory/parameter.js';
@@ -156,21 +157,17 @@ export class ScheduleFreeAdamW extends Optimizer<Resolved> {
 
   protected stepRun(o: Resolved, run: Run, k: Kernels): void {
     const t = run.step;
-    const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
+    const b2 = o.betas[1];
     const maxLr = Math.max(run.scalars.max_lr!, lrAt(o, t));
     const w = f(maxLr ** o.weightLrPower);
     const total = f(run.scalars.weight_sum! + w);
     const c = averagingWeight(w, total);
     const s = STEP;
-    s.gradSign = o.maximize ? -1 : 1;
-    s.oneMinusB2 = 1 - b2;
-    s.b2 = b2;
+    setDecayRateScalars(s, o);
     s.invBc2 = 1 / optaxBiasCorrection(b2, t);
     s.eps = o.eps;
     s.weightDecay = o.weightDecay;
     s.negLr = -lrAt(o, t - 1);
-    s.oneMinusB1 = 1 - b1;
-    s.b1 = b1;
     s.oneMinusCk = 1 - c;
     s.ck = c;
     k.schedule_free_adamw_f32(run.offset, run.gradOffset, run.buffers.z!, run.buffers.exp_avg_sq!, run.n, s);
