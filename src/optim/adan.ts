@@ -27,6 +27,7 @@
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
 import type { Registration } from './registration.js';
+import { setDecayRateScalars } from './option-fields.js';
 import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, list, nonNegative, type Schema, unitOpen } from '../validation/index.js';
@@ -88,12 +89,8 @@ export class Adan extends Optimizer<Required<AdanOptions>> {
   protected stepRun(o: Required<AdanOptions>, run: Run, k: Kernels): void {
     const b1 = o.betas[0], b2 = o.betas[1], b3 = o.betas[2]; // not destructured: that allocates an iterator per step
     const s = ADAN;
-    s.gradSign = o.maximize ? -1 : 1;
+    setDecayRateScalars(s, o);
     s.keepDiff = run.step === 1 ? 0 : 1;
-    s.oneMinusB1 = 1 - b1;
-    s.b1 = b1;
-    s.oneMinusB2 = 1 - b2;
-    s.b2 = b2;
     s.oneMinusB3 = 1 - b3;
     s.b3 = b3;
     s.invBc1 = 1 / optaxBiasCorrection(b1, run.step);

@@ -2,7 +2,7 @@
  * What the optimizers share at run time beyond their option types (options.ts): the checks and
  * defaults of lr, betas, eps and weightDecay, in the order they list them (the order of
  * `known: …` in an unknown-option error), spread first into each one's schema and defaults; and
- * the kernel scalars that Adam, NAdam and RAdam, Lion and AdaBelief, and Adadelta and RMSprop fill alike.
+ * the kernel scalars that Adam, NAdam and RAdam, Lion, AdaBelief, Adan and schedule-free AdamW, and Adadelta and RMSprop fill alike.
  * Not re-exported: the package exports only the types.
  */
 import { betas, nonNegative } from '../validation/index.js';
@@ -40,7 +40,7 @@ export function setMomentScalars(s: MomentScalars, o: Required<DecoupledOptions>
   s.oneMinusB2 = 1 - b2;
 }
 
-/** The kernel scalars of the optax-style decay rates that Lion and AdaBelief share. */
+/** The kernel scalars of the optax-style decay rates that Lion, AdaBelief, Adan and schedule-free AdamW share. */
 export interface DecayRateScalars {
   gradSign: number;
   oneMinusB1: number;
@@ -49,8 +49,8 @@ export interface DecayRateScalars {
   b2: number;
 }
 
-/** Fills `s` from resolved options: the gradient's sign, 1 − β1, β1, 1 − β2 and β2. */
-export function setDecayRateScalars(s: DecayRateScalars, o: { readonly maximize: boolean; readonly betas: readonly [number, number] }): void {
+/** Fills `s` from resolved options: the gradient's sign, 1 − β1, β1, 1 − β2 and β2 (of the first two betas: Adan has three). */
+export function setDecayRateScalars(s: DecayRateScalars, o: { readonly maximize: boolean; readonly betas: readonly [number, number, ...number[]] }): void {
   const b1 = o.betas[0], b2 = o.betas[1]; // not destructured: that allocates an iterator per step
   s.gradSign = o.maximize ? -1 : 1;
   s.oneMinusB1 = 1 - b1;
