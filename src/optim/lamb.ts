@@ -20,11 +20,11 @@ import { SCRATCH_OFFSET } from '../engine.js';
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import { optaxBiasCorrection } from './bias-correction.js';
 import type { Registration } from './registration.js';
+import { setTrustRatio } from './trust-ratio.js';
 import type { MomentOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { betas, bool, nonNegative, type Schema } from '../validation/index.js';
 
-const f = Math.fround;
 const MOMENTS = scalars('lamb_moments_f32');
 const APPLY = scalars('lamb_apply_f32');
 
@@ -50,9 +50,6 @@ const SCHEMA: Schema<Required<LambOptions>> = {
 };
 
 const DEFAULTS: Required<LambOptions> = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, epsRoot: 0, weightDecay: 0, maximize: false };
-
-/** A float32 Euclidean norm from a sum of squares (the sum rounded to float32 first, as a float32 reduction). */
-const norm = (sumSq: number): number => f(Math.sqrt(f(sumSq)));
 
 /**
  * LAMB.
@@ -98,10 +95,7 @@ export class Lamb extends Optimizer<Required<LambOptions>> {
     for (const p of run.params) {
       const rel = p.offset - run.offset;
       k.lamb_moments_f32(p.offset, p.gradOffset, m! + rel, v! + rel, SCRATCH_OFFSET, p.length, s);
-      const f64 = sums.f64;
-      const uNorm = norm(f64[SCRATCH_OFFSET >> 3]!);
-      const pNorm = norm(f64[(SCRATCH_OFFSET >> 3) + 1]!);
-      a.trustRatio = pNorm === 0 || uNorm === 0 ? 1 : f(pNorm / uNorm);
+      setTrustRatio(a, sums.f64, 1, 0);
       k.lamb_apply_f32(p.offset, m! + rel, v! + rel, p.length, a);
     }
   }

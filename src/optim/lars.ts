@@ -28,6 +28,7 @@
 import { SCRATCH_OFFSET } from '../engine.js';
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import type { Registration } from './registration.js';
+import { setTrustRatio } from './trust-ratio.js';
 import type { CommonOptions } from './options.js';
 import { Optimizer, type ParamsInput, type Run } from './optimizer.js';
 import { bool, nonNegative, type Schema } from '../validation/index.js';
@@ -74,9 +75,6 @@ const SCHEMA: Schema<Required<LARSOptions>> = {
 const DEFAULTS: Required<LARSOptions> = {
   lr: 1, weightDecay: 0, weightDecayMask: true, trustCoefficient: 1e-3, eps: 0, trustRatioMask: true, momentum: 0.9, nesterov: false, maximize: false,
 };
-
-/** A float32 Euclidean norm from a sum of squares (the sum rounded to float32 first, as a float32 reduction). */
-const norm = (sumSq: number): number => f(Math.sqrt(f(sumSq)));
 
 /**
  * LARS.
@@ -125,10 +123,7 @@ export class LARS extends Optimizer<Required<LARSOptions>> {
     const sums = this.engine.heap;
     for (const p of run.params) {
       k.lars_norms_f32(p.offset, p.gradOffset, SCRATCH_OFFSET, p.length, s);
-      const f64 = sums.f64;
-      const uNorm = norm(f64[SCRATCH_OFFSET >> 3]!);
-      const pNorm = norm(f64[(SCRATCH_OFFSET >> 3) + 1]!);
-      a.trustRatio = pNorm === 0 || uNorm === 0 ? 1 : f(f(tc * pNorm) / f(uNorm + eps));
+      setTrustRatio(a, sums.f64, tc, eps);
       apply(p.offset, p.gradOffset, b + (p.offset - run.offset), p.length, a);
     }
   }
