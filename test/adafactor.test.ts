@@ -6,16 +6,14 @@
 // Every run is compared bit for bit on simd, scalar and js.
 // (Maximize, live edits, bad options, awkward sizes, state and checkpoint round trips, threads:
 // the contract suites, which shape Adafactor's tensors through its registration.)
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OptimizerCase } from '../src/cli/conformance/optimizers.js';
-import { loadCases } from '../src/cli/conformance/run.js';
 import type { Engine } from '../src/engine.js';
 import { Adafactor, type AdafactorOptions } from '../src/optim/adafactor.js';
 import type { ParamState } from '../src/optim/optimizer.js';
 import idiomatic from '../src/cli/bench/idiomatic/adafactor.js';
 import { awkwardGrads, expectBits, expectNear, seededValues, TAIL_SIZES } from './helpers/backends.js';
 import { engines, expectSameStates, firstBitDifference } from './helpers/lockstep.js';
+import { nextCases } from './helpers/next-fixtures.js';
 
 let all: Engine[];
 beforeAll(async () => {
@@ -139,7 +137,7 @@ function fixtureLikeGrads(shapes: number[][], steps: number, seed: number): Floa
   return Array.from({ length: steps }, (_, s) => shapes.map((sh, t) => seededValues(seed + 100 * s + t, numel(sh), scales[s % 6]!)));
 }
 
-const fixtureCases = (loadCases(fileURLToPath(new URL('./fixtures/next/optimizers-next.json.gz', import.meta.url))).cases as OptimizerCase[]).filter((c) => c.optimizer === 'adafactor');
+const fixtureCases = nextCases('adafactor', DEFAULTS);
 
 describe('Adafactor', () => {
   it('first step of a matrix by hand: row and column means of g², V = r·c / mean(r), p − α·U', () => {
@@ -179,10 +177,8 @@ describe('Adafactor', () => {
   it('the float64 algorithm reproduces the reference trajectories (so they and the library read torch alike)', () => {
     expect(fixtureCases.map((c) => c.name)).toEqual(['adafactor/default', 'adafactor/weight_decay', 'adafactor/tuned_maximize']);
     for (const c of fixtureCases) {
-      const o = c.options as { lr?: number; weight_decay?: number; beta2_decay?: number; eps?: [number | null, number]; d?: number; maximize?: boolean };
-      const hyper: Hyper = { lr: o.lr ?? 1e-2, beta2Decay: o.beta2_decay ?? -0.8, eps: o.eps ?? [null, 1e-3], d: o.d ?? 1, weightDecay: o.weight_decay ?? 0, maximize: o.maximize ?? false };
-      const ref = adafactor64(c.shapes!, c.params, c.grads, hyper);
-      ref.forEach((ps, s) => ps.forEach((p, t) => expectNear(c.expected[s]![t]!, p, `${c.name} step ${s + 1} tensor ${t}`, c.tolerance!.rel, c.tolerance!.abs)));
+      const ref = adafactor64(c.shapes!, c.params, c.grads, c.resolved);
+      ref.forEach((ps, s) => ps.forEach((p, t) => expectNear(c.expected[s]![t]!, p, `${c.name} step ${s + 1} tensor ${t}`, c.tolerance.rel, c.tolerance.abs)));
     }
   });
 

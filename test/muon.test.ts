@@ -2,8 +2,6 @@
 // tolerance on every backend; hand-computed steps; bfloat16 rounding; Newton–Schulz against a
 // float64 iteration; matrices only; every run compared bit for bit on simd, scalar and js.
 // (Maximize, live edits, bad options, state round trips for every optimizer: the contract suites.)
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Muon, type MuonOptions } from '../src/optim/muon.js';
@@ -11,25 +9,13 @@ import { bfloat16 } from '../src/reference/muon.js';
 import idiomaticMuon, { benchShape } from '../src/cli/bench/idiomatic/muon.js';
 import { engines } from './helpers/lockstep.js';
 import { expectBits, seededValues } from './helpers/backends.js';
+import { nextCases } from './helpers/next-fixtures.js';
 
 const f = Math.fround;
 let all: Engine[];
 beforeAll(async () => {
   all = await engines(8 << 20);
 });
-
-interface Case {
-  name: string;
-  optimizer: string;
-  options: Record<string, unknown>;
-  shapes: [number, number][];
-  params: number[][];
-  grads: number[][][];
-  expected: number[][][];
-  tolerance: { abs: number; rel: number };
-}
-
-const camel = (k: string): string => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Runs `steps` gradients on matrices of `shapes` on one engine; returns the params after each step. */
 function trajectory(e: Engine, shapes: readonly [number, number][], init: ArrayLike<number>[], grads: ArrayLike<number>[][], options: MuonOptions): Float32Array[][] {
@@ -56,16 +42,14 @@ function everywhere(shapes: readonly [number, number][], init: ArrayLike<number>
 }
 
 describe('Muon', () => {
-  const file = JSON.parse(gunzipSync(readFileSync(new URL('./fixtures/next/optimizers-next.json.gz', import.meta.url))).toString()) as { cases: Case[] };
-  const cases = file.cases.filter((c) => c.optimizer === 'muon');
+  const cases = nextCases<MuonOptions>('muon', {});
 
   it('has the four reference cases', () => {
     expect(cases.map((c) => c.name)).toEqual(['muon/default', 'muon/weight_decay', 'muon/no_nesterov', 'muon/match_rms_adamw']);
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s: within the fixture tolerance on every backend', (_name, c) => {
-    const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [camel(k), v])) as MuonOptions;
-    const got = everywhere(c.shapes, c.params, c.grads, options);
+    const got = everywhere(c.shapes as [number, number][], c.params, c.grads, c.resolved);
     let worst = 0;
     got.forEach((ps, s) =>
       ps.forEach((p, t) =>

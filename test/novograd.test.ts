@@ -4,14 +4,12 @@
 // Every run compared bit for bit on simd, scalar and js.
 // (Live edits, bad options, awkward sizes, state and checkpoint round trips, threads: the
 // contract suites.)
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OptimizerCase } from '../src/cli/conformance/optimizers.js';
-import { loadCases } from '../src/cli/conformance/run.js';
 import type { Engine } from '../src/engine.js';
 import { NovoGrad, type NovoGradOptions } from '../src/optim/novograd.js';
 import { engines } from './helpers/lockstep.js';
 import { expectBits, expectEditRefused, expectNear, onAllBackends, seededValues } from './helpers/backends.js';
+import { nextCases } from './helpers/next-fixtures.js';
 
 let all: Engine[];
 beforeAll(async () => {
@@ -58,7 +56,7 @@ function novograd64(init: ArrayLike<number>[], grads: ArrayLike<number>[][], h: 
 const fixtureLikeGrads = (sizes: number[], steps: number, seed: number): Float32Array[][] =>
   Array.from({ length: steps }, (_, s) => sizes.map((n, t) => seededValues(seed + 100 * s + t, n, [1, 0.01, 3, 1e-4, 1, 50][s % 6]!)));
 
-const fixtureCases = (loadCases(fileURLToPath(new URL('./fixtures/next/optimizers-next.json.gz', import.meta.url))).cases as OptimizerCase[]).filter((c) => c.optimizer === 'novograd');
+const fixtureCases = nextCases('novograd', {});
 
 describe('NovoGrad', () => {
   it('first two steps by hand: ν = ‖g‖², then β2·ν + (1 − β2)·‖g‖²; m = g/(√ν + ε) + λ·p, then β1·m + …', () => {
@@ -106,7 +104,7 @@ describe('NovoGrad', () => {
     for (const c of fixtureCases) {
       const o = c.options as { lr: number; betas: [number, number]; eps: number; eps_root: number; weight_decay: number };
       const ref = novograd64(c.params, c.grads, { lr: o.lr, b1: o.betas[0], b2: o.betas[1], eps: o.eps, epsRoot: o.eps_root, wd: o.weight_decay });
-      ref.forEach((ps, s) => ps.forEach((p, t) => expectNear(c.expected[s]![t]!, p, `${c.name} step ${s + 1} tensor ${t}`, c.tolerance!.rel, c.tolerance!.abs)));
+      ref.forEach((ps, s) => ps.forEach((p, t) => expectNear(c.expected[s]![t]!, p, `${c.name} step ${s + 1} tensor ${t}`, c.tolerance.rel, c.tolerance.abs)));
     }
   });
 
