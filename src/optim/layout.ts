@@ -191,3 +191,10 @@ export function paramStates(heap: Float32Array, runs: readonly Run[], len: Buffe
   }
   return out;
 }
+
+/** {@link paramStates} of every plan's runs, keyed by parameter (a parameter without state yet has no entry). */
+export function statesByParam<P>(heap: Float32Array, plans: ReadonlyArray<{ runs: readonly Run[]; params: readonly P[] }>, len: BufferLength, unsaved: ReadonlySet<string>): Map<P, ParamState> {
+  const byParam = new Map<P, ParamState>();
+  for (const plan of plans) paramStates(heap, plan.runs, len, unsaved).forEach((s, i) => s && byParam.set(plan.params[i]!, s));
+  return byParam;
+}
