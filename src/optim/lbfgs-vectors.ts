@@ -9,7 +9,7 @@ import { SCRATCH_OFFSET } from '../engine.js';
 import type { Engine } from '../engine.js';
 import type { Parameter } from '../memory/parameter.js';
 import { type Kernels, scalars } from '../wasm/kernels.js';
-import type { Run } from './layout.js';
+import { forEachSlice, type Run } from './layout.js';
 
 const f = Math.fround;
 const AXPY = scalars('axpby_f32');
@@ -39,16 +39,12 @@ export class FlatVectors {
     this.#engine = engine;
     this.#k = engine.kernels;
     for (const run of runs) {
-      const at: Record<string, number> = { ...run.buffers };
       for (const p of run.params) {
         this.n.push(p.length);
         this.params.push(p.offset);
         this.grads.push(p.gradOffset);
-        for (const [b, off] of Object.entries(at)) {
-          (this.buffers[b] ??= []).push(off);
-          at[b] = off + len(b, p) * 4;
-        }
       }
+      forEachSlice(run, len, (_j, _p, b, off) => (this.buffers[b] ??= []).push(off));
     }
   }
 
