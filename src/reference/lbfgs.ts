@@ -7,7 +7,7 @@
  */
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
-import { sum8 } from './reduce.js';
+import { sum8 } from './sum8.js';
 
 const f = Math.fround;
 

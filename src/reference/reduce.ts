@@ -6,28 +6,7 @@
  */
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
-
-/**
- * Σ term(i) over i in [0, n) in float64, in the kernels' order (above), calling term once per i in
- * increasing order: the sums of these kernels and of the L-BFGS ones (reference/lbfgs.ts) share it.
- */
-export function sum8(n: number, term: (i: number) => number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    s0 += term(i);
-    s1 += term(i + 1);
-    s2 += term(i + 2);
-    s3 += term(i + 3);
-    s4 += term(i + 4);
-    s5 += term(i + 5);
-    s6 += term(i + 6);
-    s7 += term(i + 7);
-  }
-  let s = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-  for (; i < n; i++) s += term(i);
-  return s;
-}
+import { sum8 } from './sum8.js';
 
 /** Σ term(x[i]) over the float32 array at byte offset x: Σ x² and Σ |x|. */
 function sumOf(h: Heap, x: number, n: number, term: (v: number) => number): number {
