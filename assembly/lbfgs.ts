@@ -14,23 +14,11 @@
 //   s = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)),
 //   then the tail elements [n & ~7, n) are added to s in order.
 
-// @ts-ignore: decorator
-@inline function lo(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-// @ts-ignore: decorator
-@inline function hi(v: v128): v128 {
-  return f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 1));
-}
+import { combine, high, low } from './sum8';
+
 // @ts-ignore: decorator
 @inline function prod(x: f32, y: f32): f64 {
   return <f64>x * <f64>y;
-}
-// The fixed combination of the eight partial sums held as (s0, s1), (s2, s3), (s4, s5), (s6, s7).
-// @ts-ignore: decorator
-@inline function combine(a: v128, b: v128, c: v128, d: v128): f64 {
-  const t = f64x2.add(f64x2.add(a, c), f64x2.add(b, d));
-  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
 }
 
 /** Σ x[i]·y[i] in float64. */
@@ -41,10 +29,10 @@ export function lbfgs_dot_f32(x: usize, y: usize, n: i32): f64 {
     for (; i + 8 <= n; i += 8) {
       const o = <usize>i << 2;
       const u = v128.load(x + o), v = v128.load(y + o), u2 = v128.load(x + o, 16), v2 = v128.load(y + o, 16);
-      a = f64x2.add(a, f64x2.mul(lo(u), lo(v)));
-      b = f64x2.add(b, f64x2.mul(hi(u), hi(v)));
-      c = f64x2.add(c, f64x2.mul(lo(u2), lo(v2)));
-      d = f64x2.add(d, f64x2.mul(hi(u2), hi(v2)));
+      a = f64x2.add(a, f64x2.mul(low(u), low(v)));
+      b = f64x2.add(b, f64x2.mul(high(u), high(v)));
+      c = f64x2.add(c, f64x2.mul(low(u2), low(v2)));
+      d = f64x2.add(d, f64x2.mul(high(u2), high(v2)));
     }
     let s = combine(a, b, c, d);
     for (; i < n; i++) s += prod(load<f32>(x + (<usize>i << 2)), load<f32>(y + (<usize>i << 2)));
@@ -89,10 +77,10 @@ export function lbfgs_axpy_dot_f32(x: usize, y: usize, z: usize, n: i32, params:
       v128.store(x + o, u);
       v128.store(x + o, u2, 16);
       const w = v128.load(z + o), w2 = v128.load(z + o, 16);
-      s01 = f64x2.add(s01, f64x2.mul(lo(u), lo(w)));
-      s23 = f64x2.add(s23, f64x2.mul(hi(u), hi(w)));
-      s45 = f64x2.add(s45, f64x2.mul(lo(u2), lo(w2)));
-      s67 = f64x2.add(s67, f64x2.mul(hi(u2), hi(w2)));
+      s01 = f64x2.add(s01, f64x2.mul(low(u), low(w)));
+      s23 = f64x2.add(s23, f64x2.mul(high(u), high(w)));
+      s45 = f64x2.add(s45, f64x2.mul(low(u2), low(w2)));
+      s67 = f64x2.add(s67, f64x2.mul(high(u2), high(w2)));
     }
     let s = combine(s01, s23, s45, s67);
     for (; i < n; i++) {
@@ -154,14 +142,14 @@ export function lbfgs_curvature_f32(g: usize, prev: usize, d: usize, out: usize,
       const y = f32x4.sub(v128.load(g + o), v128.load(prev + o));
       const y2 = f32x4.sub(v128.load(g + o, 16), v128.load(prev + o, 16));
       const s = f32x4.mul(v128.load(d + o), vt), s2 = f32x4.mul(v128.load(d + o, 16), vt);
-      a = f64x2.add(a, f64x2.mul(lo(y), lo(s)));
-      b = f64x2.add(b, f64x2.mul(hi(y), hi(s)));
-      c = f64x2.add(c, f64x2.mul(lo(y2), lo(s2)));
-      e = f64x2.add(e, f64x2.mul(hi(y2), hi(s2)));
-      a2 = f64x2.add(a2, f64x2.mul(lo(y), lo(y)));
-      b2 = f64x2.add(b2, f64x2.mul(hi(y), hi(y)));
-      c2 = f64x2.add(c2, f64x2.mul(lo(y2), lo(y2)));
-      e2 = f64x2.add(e2, f64x2.mul(hi(y2), hi(y2)));
+      a = f64x2.add(a, f64x2.mul(low(y), low(s)));
+      b = f64x2.add(b, f64x2.mul(high(y), high(s)));
+      c = f64x2.add(c, f64x2.mul(low(y2), low(s2)));
+      e = f64x2.add(e, f64x2.mul(high(y2), high(s2)));
+      a2 = f64x2.add(a2, f64x2.mul(low(y), low(y)));
+      b2 = f64x2.add(b2, f64x2.mul(high(y), high(y)));
+      c2 = f64x2.add(c2, f64x2.mul(low(y2), low(y2)));
+      e2 = f64x2.add(e2, f64x2.mul(high(y2), high(y2)));
     }
     ys = combine(a, b, c, e);
     yy = combine(a2, b2, c2, e2);

@@ -66,6 +66,21 @@ export function runLength(run: Run, name: string, len: BufferLength): number {
 }
 
 /**
+ * Visits every slice of `run`'s blocks, parameter by parameter (`j`: its index in the run) and,
+ * for each, buffer by buffer: the slice's byte offset and its length in elements.
+ */
+export function forEachSlice(run: Run, len: BufferLength, visit: (j: number, p: Parameter, name: string, offset: number, n: number) => void): void {
+  const at: Record<string, number> = { ...run.buffers };
+  run.params.forEach((p, j) => {
+    for (const [b, off] of Object.entries(at)) {
+      const n = len(b, p);
+      visit(j, p, b, off, n);
+      at[b] = off + n * 4;
+    }
+  });
+}
+
+/**
  * Allocates a zeroed block for every need, or none (`engine.allocMany`): when they do not fit,
  * its OutOfMemoryError is rethrown with `where` in front of the message.
  */
@@ -125,21 +140,16 @@ export function missing(runs: readonly Run[], names: readonly string[], len: Buf
 export function fill(heap: Float32Array, runs: readonly Run[], states: ReadonlyArray<ParamState | null>, len: BufferLength = SAME_LENGTH): void {
   let pi = 0;
   for (const r of runs) {
-    const at: Record<string, number> = {};
-    for (const [b, boff] of Object.entries(r.buffers)) at[b] = boff >> 2;
-    for (const p of r.params) {
-      const s = states[pi++];
-      for (const b of Object.keys(r.buffers)) {
-        const v = s?.[b];
-        const n = len(b, p);
-        if (v !== undefined && typeof v !== 'number') heap.set(v, at[b]!);
-        else {
-          heap.fill(0, at[b]!, at[b]! + n);
-          if (r.step > 0) (r.fresh ??= new Set()).add(b); // state from before the options needed it
-        }
-        at[b]! += n;
+    forEachSlice(r, len, (j, _p, b, off, n) => {
+      const v = states[pi + j]?.[b];
+      const at = off >> 2;
+      if (v !== undefined && typeof v !== 'number') heap.set(v, at);
+      else {
+        heap.fill(0, at, at + n);
+        if (r.step > 0) (r.fresh ??= new Set()).add(b); // state from before the options needed it
       }
-    }
+    });
+    pi += r.params.length;
   }
 }
 
@@ -176,18 +186,20 @@ export function release(engine: Engine, runs: readonly Run[], keep?: ReadonlySet
 export function paramStates(heap: Float32Array, runs: readonly Run[], len: BufferLength = SAME_LENGTH, unsaved?: ReadonlySet<string>): Array<ParamState | undefined> {
   const out: Array<ParamState | undefined> = [];
   for (const r of runs) {
-    const at: Record<string, number> = {};
-    for (const [b, boff] of Object.entries(r.buffers)) at[b] = boff >> 2;
-    for (const p of r.params) {
-      const s: ParamState | undefined = r.step === 0 ? undefined : { step: r.step, ...r.scalars };
-      for (const b of Object.keys(r.buffers)) {
-        const n = len(b, p);
-        // A fresh buffer has not been made yet as far as the update is concerned (torch: absent).
-        if (s && !r.fresh?.has(b) && !unsaved?.has(b)) s[b] = heap.slice(at[b]!, at[b]! + n);
-        at[b]! += n;
-      }
-      out.push(s);
-    }
+    const first = out.length;
+    for (const _p of r.params) out.push(r.step === 0 ? undefined : { step: r.step, ...r.scalars });
+    forEachSlice(r, len, (j, _p, b, off, n) => {
+      const s = out[first + j];
+      // A fresh buffer has not been made yet as far as the update is concerned (torch: absent).
+      if (s && !r.fresh?.has(b) && !unsaved?.has(b)) s[b] = heap.slice(off >> 2, (off >> 2) + n);
+    });
   }
   return out;
+}
+
+/** {@link paramStates} of every plan's runs, keyed by parameter (a parameter without state yet has no entry). */
+export function statesByParam<P>(heap: Float32Array, plans: ReadonlyArray<{ runs: readonly Run[]; params: readonly P[] }>, len: BufferLength, unsaved: ReadonlySet<string>): Map<P, ParamState> {
+  const byParam = new Map<P, ParamState>();
+  for (const plan of plans) paramStates(heap, plan.runs, len, unsaved).forEach((s, i) => s && byParam.set(plan.params[i]!, s));
+  return byParam;
 }

@@ -7,9 +7,8 @@
  */
 import { SCRATCH_OFFSET } from '../engine.js';
 import type { Engine } from '../engine.js';
-import type { Parameter } from '../memory/parameter.js';
 import { type Kernels, scalars } from '../wasm/kernels.js';
-import type { Run } from './layout.js';
+import { type BufferLength, forEachSlice, type Run } from './layout.js';
 
 const f = Math.fround;
 const AXPY = scalars('axpby_f32');
@@ -20,9 +19,6 @@ const PUSH = scalars('lbfgs_push_f32');
 
 /** A flat vector: the byte offset of each parameter's slice, in parameter order. */
 export type Vec = readonly number[];
-
-/** Elements of each parameter's slice of a buffer (history buffers hold `history` rows). */
-export type SliceLength = (name: string, p: Parameter) => number;
 
 /** The slices of every flat vector of one step, and the operations on them. */
 export class FlatVectors {
@@ -35,20 +31,17 @@ export class FlatVectors {
   /** Per-parameter offsets of each state or scratch buffer (history buffers: their row 0). */
   readonly buffers: Record<string, number[]> = {};
 
-  constructor(engine: Engine, runs: readonly Run[], len: SliceLength) {
+  /** `len`: the optimizer's buffer lengths (history buffers hold `history` rows). */
+  constructor(engine: Engine, runs: readonly Run[], len: BufferLength) {
     this.#engine = engine;
     this.#k = engine.kernels;
     for (const run of runs) {
-      const at: Record<string, number> = { ...run.buffers };
       for (const p of run.params) {
         this.n.push(p.length);
         this.params.push(p.offset);
         this.grads.push(p.gradOffset);
-        for (const [b, off] of Object.entries(at)) {
-          (this.buffers[b] ??= []).push(off);
-          at[b] = off + len(b, p) * 4;
-        }
       }
+      forEachSlice(run, len, (_j, _p, b, off) => (this.buffers[b] ??= []).push(off));
     }
   }
 

@@ -28,6 +28,7 @@
  */
 import type { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
+import { sameParams } from './groups.js';
 import type { Registration } from './registration.js';
 import { type Num, float, gt, le, strongWolfe, tensor } from './lbfgs-line-search.js';
 import { FlatVectors, type History, rotated, slotOf, twoLoop, type Vec } from './lbfgs-vectors.js';
@@ -234,7 +235,7 @@ export class LBFGS extends Optimizer<LBFGSGroup> {
     const sc: Scalars = { ...(runs.find((r) => r.step > 0) ?? runs[0]!).scalars } as unknown as Scalars;
     const h: History = { size: l.history, count: sc.history, head: l.head };
     // Another parameter list than the last step's: start the memory afresh (as at the first iteration).
-    if (sc.n_iter > 0 && !sameList(l.params, params.params)) sc.n_iter = sc.history = h.count = h.head = 0;
+    if (sc.n_iter > 0 && !sameParams(params.params, l.params)) sc.n_iter = sc.history = h.count = h.head = 0;
 
     const origLoss = this.#evaluate(closure);
     let loss = origLoss;
@@ -377,8 +378,6 @@ function withMaxEval(options: LBFGSOptions | undefined): Partial<LBFGSGroup> | u
   const { maxEval: _m, ...rest } = options;
   return Number.isInteger(maxIter) && (maxIter as number) >= 1 ? { ...rest, maxEval: Math.floor(((maxIter as number) * 5) / 4) } : (rest as Partial<LBFGSGroup>);
 }
-
-const sameList = (a: readonly Parameter[], b: readonly Parameter[]): boolean => a.length === b.length && a.every((p, i) => p === b[i]);
 
 /** Every parameter's entry or none, with the same step and scalars (the state is one flat vector). */
 function checkConsistent(dict: StateDictInput, count: number): void {

@@ -18,7 +18,7 @@ import type { Engine } from '../engine.js';
 import { Parameter } from '../memory/parameter.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { checkParams, frozenOptions, splitGroups, given, own, type Pairs, pairsOf, type ParamGroup, sameParams, samePairs, targetOf, type Watch, watched, watchOf } from './groups.js';
-import { type BufferLength, fill, missing, type Need, paramStates, planRuns, release, reserve, reuse, type Run, type ParamState, SAME_LENGTH } from './layout.js';
+import { type BufferLength, fill, missing, type Need, planRuns, release, reserve, reuse, type Run, type ParamState, SAME_LENGTH, statesByParam } from './layout.js';
 import { finiteScalar, parseState, savedGroups, savedGroupsIn, savedState, setInitialLr, type StateDict } from './state-dict.js';
 import { checkKeys, checkOptions, notAPromise, type Schema } from '../validation/index.js';
 import type { StateDictInput } from './state-dict-input.js';
@@ -226,10 +226,7 @@ export abstract class Optimizer<O extends object> {
       if (!sameParams(g.params, plan.params)) {
         // Honour the edited list: state moves with its parameter (also across groups); new
         // parameters start fresh.
-        if (saved === undefined) {
-          saved = new Map();
-          for (const pl of plans) paramStates(heap, pl.runs, this.#len, this.#scratch).forEach((st, i) => st && saved!.set(pl.params[i]!, st));
-        }
+        saved ??= statesByParam(heap, plans, this.#len, this.#scratch);
         const states = g.params.map((p) => saved!.get(p) ?? null);
         const runs = planRuns(g.params, states, init);
         layoutNeeds.push(...missing(runs, names, this.#len));

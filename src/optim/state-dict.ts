@@ -6,7 +6,7 @@
  */
 import { checkKeys, float32Values } from '../validation/index.js';
 import type { Parameter } from '../memory/parameter.js';
-import { type BufferLength, paramStates, type ParamState, type Run } from './layout.js';
+import { type BufferLength, type ParamState, type Run, statesByParam } from './layout.js';
 
 export type { ParamState };
 
@@ -179,8 +179,7 @@ export function savedState(
   len: BufferLength,
   unsaved: ReadonlySet<string>,
 ): Record<number, ParamState> {
-  const byParam = new Map<unknown, ParamState>();
-  for (const plan of plans) paramStates(heap, plan.runs, len, unsaved).forEach((s, i) => s && byParam.set(plan.params[i], s));
+  const byParam = statesByParam(heap, plans, len, unsaved);
   const state: Record<number, ParamState> = {};
   let index = 0;
   for (const g of groups) {

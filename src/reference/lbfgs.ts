@@ -7,39 +7,15 @@
  */
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
+import { sum8 } from './sum8.js';
 
 const f = Math.fround;
-
-/** Eight partial sums in the kernels' order: `add(lane, v)` adds v to partial sum `lane`. */
-class Sum8 {
-  s = new Float64Array(8);
-  tail = 0;
-  /** Adds the term of element i (of n). */
-  add(i: number, n8: number, v: number): void {
-    if (i < n8) this.s[i & 7]! += v;
-    else {
-      if (i === n8) this.tail = this.head();
-      this.tail += v;
-    }
-  }
-  head(): number {
-    const s = this.s;
-    return ((s[0]! + s[4]!) + (s[2]! + s[6]!)) + ((s[1]! + s[5]!) + (s[3]! + s[7]!));
-  }
-  /** The total over n elements. */
-  total(n: number, n8: number): number {
-    return n > n8 ? this.tail : this.head();
-  }
-}
 
 /** Σ x·y */
 function dot(h: Heap, x: number, y: number, n: number): number {
   const a = h.f32;
   const X = x >> 2, Y = y >> 2;
-  const n8 = n & ~7;
-  const s = new Sum8();
-  for (let i = 0; i < n; i++) s.add(i, n8, a[X + i]! * a[Y + i]!);
-  return s.total(n, n8);
+  return sum8(n, (i) => a[X + i]! * a[Y + i]!);
 }
 
 /** x ← x + a·y; Σ x·z over the new x. */
@@ -47,14 +23,11 @@ function axpyDot(h: Heap, x: number, y: number, z: number, n: number, alpha: num
   const a = h.f32;
   const X = x >> 2, Y = y >> 2, Z = z >> 2;
   const fa = f(alpha);
-  const n8 = n & ~7;
-  const s = new Sum8();
-  for (let i = 0; i < n; i++) {
+  return sum8(n, (i) => {
     const v = f(a[X + i]! + f(fa * a[Y + i]!));
     a[X + i] = v;
-    s.add(i, n8, v * a[Z + i]!);
-  }
-  return s.total(n, n8);
+    return v * a[Z + i]!;
+  });
 }
 
 /** Σ y·s and Σ y·y (y = g − prev, s = d·t) as two f64 at byte offset `out`. */
@@ -62,15 +35,14 @@ function curvature(h: Heap, g: number, prev: number, d: number, out: number, n: 
   const a = h.f32;
   const G = g >> 2, P = prev >> 2, D = d >> 2;
   const ft = f(t);
-  const n8 = n & ~7;
-  const ys = new Sum8(), yy = new Sum8();
-  for (let i = 0; i < n; i++) {
-    const y = f(a[G + i]! - a[P + i]!);
-    ys.add(i, n8, y * f(a[D + i]! * ft));
-    yy.add(i, n8, y * y);
-  }
-  h.f64[out >> 3] = ys.total(n, n8);
-  h.f64[(out >> 3) + 1] = yy.total(n, n8);
+  const yOf = (i: number): number => f(a[G + i]! - a[P + i]!);
+  const ys = sum8(n, (i) => yOf(i) * f(a[D + i]! * ft));
+  const yy = sum8(n, (i) => {
+    const y = yOf(i);
+    return y * y;
+  });
+  h.f64[out >> 3] = ys;
+  h.f64[(out >> 3) + 1] = yy;
 }
 
 /** y ← g − prev, s ← d·t */

@@ -6,27 +6,13 @@
  */
 import type { Heap } from '../memory/heap.js';
 import { kernel } from './kernel.js';
+import { sum8 } from './sum8.js';
 
-/** Σ term(x[i]) in float64, in the kernels' order (above): Σ x² and Σ |x| share it. */
-function sum8(h: Heap, x: number, n: number, term: (v: number) => number): number {
+/** Σ term(x[i]) over the float32 array at byte offset x: Σ x² and Σ |x|. */
+function sumOf(h: Heap, x: number, n: number, term: (v: number) => number): number {
   const a = h.f32;
   const X = x >> 2;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const j = X + i;
-    s0 += term(a[j]!);
-    s1 += term(a[j + 1]!);
-    s2 += term(a[j + 2]!);
-    s3 += term(a[j + 3]!);
-    s4 += term(a[j + 4]!);
-    s5 += term(a[j + 5]!);
-    s6 += term(a[j + 6]!);
-    s7 += term(a[j + 7]!);
-  }
-  let s = ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-  for (; i < n; i++) s += term(a[X + i]!);
-  return s;
+  return sum8(n, (i) => term(a[X + i]!));
 }
 
 /** x² in float64 (exact for a float32 x). */
@@ -61,11 +47,11 @@ function countNonfinite(h: Heap, x: number, n: number): number {
 }
 
 export const sum_squares_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>
-  sum8(h, x, n, square),
+  sumOf(h, x, n, square),
 );
 
 export const sum_abs_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>
-  sum8(h, x, n, Math.abs),
+  sumOf(h, x, n, Math.abs),
 );
 
 export const max_abs_f32 = kernel({ pointers: { x: 'reduced' }, returns: 'f64' }, (h, x, n) =>
