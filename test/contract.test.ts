@@ -9,7 +9,7 @@ import type { Engine } from '../src/engine.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName, registrations } from '../src/optim/registry.js';
 import { awkwardGrads, expectBits, type OptimizerClass, onAllBackends, seededValues } from './helpers/backends.js';
-import { type Rig, dispose, engines, firstBitDifference, memoryWords, rig, setGrads } from './helpers/lockstep.js';
+import { type Rig, dispose, engines, expectSameParams, expectSameStates, firstBitDifference, memoryWords, rig, setGrads, stepTogether } from './helpers/lockstep.js';
 import { casesOf, labelledCases, type OptionSet, optimizerCases, parametersFor } from './helpers/optimizer-table.js';
 
 let all: Engine[];
@@ -75,14 +75,7 @@ describe.each(labelledCases())('%s', (_label, name, options) => {
     const a = onAllBackends(all, Cls(name), { options: { ...options, maximize: true }, init, grads });
     const b = onAllBackends(all, Cls(name), { options: { ...options, maximize: false }, init, grads: neg });
     a.params.forEach((ps, s) => ps.forEach((p, t) => expectBits(p, b.params[s]![t]!, `step ${s + 1} tensor ${t}`)));
-    a.states.forEach((st, s) =>
-      st.forEach((x, t) => {
-        for (const [k, v] of Object.entries(x)) {
-          if (typeof v === 'number') expect(v, `step ${s + 1} state[${t}].${k}`).toBe(b.states[s]![t]![k]);
-          else expectBits(v, b.states[s]![t]![k] as Float32Array, `step ${s + 1} state[${t}].${k}`);
-        }
-      }),
-    );
+    a.states.forEach((st, s) => expectSameStates(st, b.states[s]!, `step ${s + 1}`));
   });
 
   it.each(numericKeys(options))('editing %s after step 2 acts at step 3 as a loaded state dict carrying the edit', (key) => {
@@ -93,30 +86,19 @@ describe.each(labelledCases())('%s', (_label, name, options) => {
       const a = rig(e, name, options, sizes, seed);
       const b = rig(e, name, options, sizes, seed);
       try {
-        for (let s = 0; s < 2; s++) {
-          setGrads(a, seed, s);
-          a.opt.step();
-        }
+        stepTogether([a], seed, 0, 2);
         const value = edited(group(a.opt)[key]);
         const sd = JSON.parse(JSON.stringify(a.opt.stateDict()));
         sd.paramGroups[0][key] = value;
         a.target.forEach((p, t) => b.target[t]!.data.set(p.data));
         b.opt.loadStateDict(sd);
         group(a.opt)[key] = value;
-        for (const r of [a, b]) {
-          setGrads(r, seed, 2);
-          r.opt.step();
-        }
+        stepTogether([a, b], seed, 2, 3);
         const where = `${e.backend}: ${key} → ${JSON.stringify(value)}`;
-        a.target.forEach((p, t) => expectBits(p.data, b.target[t]!.data, `${where}, tensor ${t}`));
+        expectSameParams(a, b, where);
         const sa = a.opt.stateDict(), sb = b.opt.stateDict();
         expect(sb.paramGroups, where).toEqual(sa.paramGroups);
-        for (const [i, st] of Object.entries(sa.state)) {
-          for (const [k, v] of Object.entries(st)) {
-            if (typeof v === 'number') expect(sb.state[Number(i)]![k], `${where} state[${i}].${k}`).toBe(v);
-            else expectBits(v, sb.state[Number(i)]![k] as Float32Array, `${where} state[${i}].${k}`);
-          }
-        }
+        expectSameStates(sa.state, sb.state, where);
         results.push(a.target.map((p) => p.data.slice()));
       } finally {
         dispose(a);
