@@ -113,11 +113,13 @@ describe.each(labelledCases())('%s', (_label, name, options) => {
 function frozen(r: Rig): () => void {
   const end = r.engine.memory.buffer.byteLength;
   const mem = memoryWords(r.engine, 0, end);
-  const sd = JSON.stringify(r.opt.stateDict(), (_k, v) => (v instanceof Float32Array ? Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length)) : v));
+  /** The state dict as JSON, buffers as their bit patterns. */
+  const dump = () => JSON.stringify(r.opt.stateDict(), (_k, v) => (v instanceof Float32Array ? Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length)) : v));
+  const sd = dump();
   return () => {
     expect(r.engine.memory.buffer.byteLength, 'memory size').toBe(end);
     expect(firstBitDifference(memoryWords(r.engine, 0, end), mem), 'memory').toBe(-1);
-    expect(JSON.stringify(r.opt.stateDict(), (_k, v) => (v instanceof Float32Array ? Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length)) : v)), 'stateDict').toBe(sd);
+    expect(dump(), 'stateDict').toBe(sd);
   };
 }
 
