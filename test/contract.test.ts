@@ -10,20 +10,14 @@ import type { Optimizer } from '../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName, registrations } from '../src/optim/registry.js';
 import { awkwardGrads, expectBits, type OptimizerClass, onAllBackends, seededValues } from './helpers/backends.js';
 import { type Rig, dispose, engines, expectSameParams, expectSameStates, firstBitDifference, memoryWords, rig, setGrads, stepTogether } from './helpers/lockstep.js';
-import { casesOf, labelledCases, type OptionSet, optimizerCases, parametersFor } from './helpers/optimizer-table.js';
+import { casesOf, defaultsOf, labelledCases, type OptionSet, optimizerCases, parametersFor } from './helpers/optimizer-table.js';
 
 let all: Engine[];
 /** `opt.defaults` of every optimizer (built with no options), by registry key. */
-const defaultsOf: Record<string, Record<string, unknown>> = {};
+const defaults: Record<string, Record<string, unknown>> = {};
 beforeAll(async () => {
   all = await engines(2 << 20);
-  for (const name of Object.keys(OPTIMIZERS)) {
-    const [p] = parametersFor(all[2]!, name, [1]);
-    const opt = classOf(name)([p] as never);
-    defaultsOf[name] = { ...(opt.defaults as Record<string, unknown>) };
-    opt.dispose();
-    p!.dispose();
-  }
+  for (const name of Object.keys(OPTIMIZERS)) defaults[name] = defaultsOf(all[2]!, name);
 });
 
 const Cls = (name: string) => OPTIMIZERS[name as OptimizerName] as unknown as OptimizerClass<object>;
@@ -66,7 +60,7 @@ function outOfRange(v: unknown): unknown {
 
 describe.each(labelledCases())('%s', (_label, name, options) => {
   it('maximize equals minimizing the negated gradient, bit for bit, on every backend', (ctx) => {
-    if (!('maximize' in defaultsOf[name]!)) return ctx.skip();
+    if (!('maximize' in defaults[name]!)) return ctx.skip();
     const sizes = [5, 17];
     const init = sizes.map((n, i) => seededValues(10 + i, n));
     const g = awkwardGrads(22, 5, 3);
@@ -124,7 +118,7 @@ function frozen(r: Rig): () => void {
 }
 
 describe.each(Object.keys(OPTIMIZERS))('%s: bad options', (name) => {
-  const keys = () => Object.keys(defaultsOf[name]!);
+  const keys = () => Object.keys(defaults[name]!);
 
   it('each option: a string is a TypeError and an out-of-range value a RangeError naming it, at construction', () => {
     const e = all[0]!;
@@ -135,7 +129,7 @@ describe.each(Object.keys(OPTIMIZERS))('%s: bad options', (name) => {
       expect(() => make([p] as never, { [k]: 'x' }), k).toThrow(TypeError);
       expect(() => make([p] as never, { [k]: 'x' }), k).toThrow(named);
       expect(() => make([{ params: [p], [k]: 'x' }] as never), `${k} in a group`).toThrow(TypeError);
-      const bad = outOfRange(defaultsOf[name]![k]);
+      const bad = outOfRange(defaults[name]![k]);
       if (bad === undefined) continue;
       expect(() => make([p] as never, { [k]: bad }), `${k} = ${JSON.stringify(bad)}`).toThrow(RangeError);
       expect(() => make([p] as never, { [k]: bad }), `${k} = ${JSON.stringify(bad)}`).toThrow(named);
