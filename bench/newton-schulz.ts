@@ -9,7 +9,7 @@
  * (the median batch). Prints markdown tables.
  */
 import { createEngine, type Engine } from '../src/engine.js';
-import { median, timeSlice } from '../src/cli/bench/measure.js';
+import { cpuNow, median, timeSlice } from '../src/cli/bench/measure.js';
 import idiomaticMuon, { benchShape } from '../src/cli/bench/idiomatic/muon.js';
 import { scalars } from '../src/wasm/kernel-table.js';
 
@@ -18,13 +18,10 @@ const SHAPES: Array<[number, number]> = quick ? [[64, 64], [128, 128], [128, 512
 const SLICE_MS = quick ? 150 : 400;
 const STEPS = 5;
 
-/** This process's CPU time, ms: the machine may be shared, and waiting for a core is not the kernel's time. */
-const cpuNow = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-/** Median CPU milliseconds per call of `fn`, over batches of about 5 ms (after a warm-up). */
+/**
+ * Median CPU milliseconds per call of `fn`, over batches of about 5 ms (after a warm-up): the
+ * machine may be shared, and waiting for a core is not the kernel's time.
+ */
 function time(fn: () => void): number {
   const t0 = cpuNow();
   fn();

@@ -12,6 +12,7 @@
 import { cpuUsage } from 'node:process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median } from '../src/cli/bench/measure.js';
 
 interface Pkg {
   createEngine(o: { backend: string; initialBytes: number }): Promise<{ parameters(specs: number[]): Array<{ data: Float32Array; grad: Float32Array }> }>;
@@ -52,12 +53,6 @@ function time(opt: Opt, steps: number): number {
   const d = cpuUsage(t0);
   return ((d.user + d.system) * 1000) / steps;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function main(): Promise<void> {
   const rounds = Number(arg('--rounds', '15'));

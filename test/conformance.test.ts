@@ -1,15 +1,13 @@
 // Every recorded PyTorch / optax trajectory, on every backend.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { type OptimizerCase, runCase } from '../src/cli/conformance/optimizers.js';
+import { loadCases } from '../src/cli/conformance/run.js';
 import { Adam } from '../src/index.js';
 import { BACKENDS, engines } from './helpers/lockstep.js';
 
-const fixture = JSON.parse(
-  gunzipSync(readFileSync(new URL('./fixtures/optimizers.json.gz', import.meta.url))).toString('utf8'),
-) as { cases: OptimizerCase[] };
+const fixture = loadCases(fileURLToPath(new URL('./fixtures/optimizers.json.gz', import.meta.url))) as { cases: OptimizerCase[] };
 
 let all: Engine[];
 beforeAll(async () => {
@@ -28,9 +26,7 @@ describe('reference trajectories (torch 2.11 / optax 0.2.8)', () => {
   });
 });
 
-const next = JSON.parse(
-  gunzipSync(readFileSync(new URL('./fixtures/next/optimizers-next.json.gz', import.meta.url))).toString('utf8'),
-) as { cases: OptimizerCase[] };
+const next = loadCases(fileURLToPath(new URL('./fixtures/next/optimizers-next.json.gz', import.meta.url))) as { cases: OptimizerCase[] };
 
 describe('emulated references for the nine newest optimizers (test/fixtures/next)', () => {
   it('holds all 41 cases, each with shapes and a tolerance, for eight optimizers', () => {

@@ -9,21 +9,15 @@ import type { Engine } from '../src/engine.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
 import { OPTIMIZERS, type OptimizerName, registrations } from '../src/optim/registry.js';
 import { awkwardGrads, expectBits, type OptimizerClass, onAllBackends, seededValues } from './helpers/backends.js';
-import { type Rig, dispose, engines, firstBitDifference, memoryWords, rig, setGrads } from './helpers/lockstep.js';
-import { casesOf, labelledCases, type OptionSet, optimizerCases, parametersFor } from './helpers/optimizer-table.js';
+import { type Rig, dispose, engines, expectSameParams, expectSameStates, firstBitDifference, memoryWords, rig, setGrads, stepTogether } from './helpers/lockstep.js';
+import { casesOf, defaultsOf, labelledCases, type OptionSet, optimizerCases, parametersFor } from './helpers/optimizer-table.js';
 
 let all: Engine[];
 /** `opt.defaults` of every optimizer (built with no options), by registry key. */
-const defaultsOf: Record<string, Record<string, unknown>> = {};
+const defaults: Record<string, Record<string, unknown>> = {};
 beforeAll(async () => {
   all = await engines(2 << 20);
-  for (const name of Object.keys(OPTIMIZERS)) {
-    const [p] = parametersFor(all[2]!, name, [1]);
-    const opt = classOf(name)([p] as never);
-    defaultsOf[name] = { ...(opt.defaults as Record<string, unknown>) };
-    opt.dispose();
-    p!.dispose();
-  }
+  for (const name of Object.keys(OPTIMIZERS)) defaults[name] = defaultsOf(all[2]!, name);
 });
 
 const Cls = (name: string) => OPTIMIZERS[name as OptimizerName] as unknown as OptimizerClass<object>;
@@ -66,7 +60,7 @@ function outOfRange(v: unknown): unknown {
 
 describe.each(labelledCases())('%s', (_label, name, options) => {
   it('maximize equals minimizing the negated gradient, bit for bit, on every backend', (ctx) => {
-    if (!('maximize' in defaultsOf[name]!)) return ctx.skip();
+    if (!('maximize' in defaults[name]!)) return ctx.skip();
     const sizes = [5, 17];
     const init = sizes.map((n, i) => seededValues(10 + i, n));
     const g = awkwardGrads(22, 5, 3);
@@ -75,14 +69,7 @@ describe.each(labelledCases())('%s', (_label, name, options) => {
     const a = onAllBackends(all, Cls(name), { options: { ...options, maximize: true }, init, grads });
     const b = onAllBackends(all, Cls(name), { options: { ...options, maximize: false }, init, grads: neg });
     a.params.forEach((ps, s) => ps.forEach((p, t) => expectBits(p, b.params[s]![t]!, `step ${s + 1} tensor ${t}`)));
-    a.states.forEach((st, s) =>
-      st.forEach((x, t) => {
-        for (const [k, v] of Object.entries(x)) {
-          if (typeof v === 'number') expect(v, `step ${s + 1} state[${t}].${k}`).toBe(b.states[s]![t]![k]);
-          else expectBits(v, b.states[s]![t]![k] as Float32Array, `step ${s + 1} state[${t}].${k}`);
-        }
-      }),
-    );
+    a.states.forEach((st, s) => expectSameStates(st, b.states[s]!, `step ${s + 1}`));
   });
 
   it.each(numericKeys(options))('editing %s after step 2 acts at step 3 as a loaded state dict carrying the edit', (key) => {
@@ -93,30 +80,19 @@ describe.each(labelledCases())('%s', (_label, name, options) => {
       const a = rig(e, name, options, sizes, seed);
       const b = rig(e, name, options, sizes, seed);
       try {
-        for (let s = 0; s < 2; s++) {
-          setGrads(a, seed, s);
-          a.opt.step();
-        }
+        stepTogether([a], seed, 0, 2);
         const value = edited(group(a.opt)[key]);
         const sd = JSON.parse(JSON.stringify(a.opt.stateDict()));
         sd.paramGroups[0][key] = value;
         a.target.forEach((p, t) => b.target[t]!.data.set(p.data));
         b.opt.loadStateDict(sd);
         group(a.opt)[key] = value;
-        for (const r of [a, b]) {
-          setGrads(r, seed, 2);
-          r.opt.step();
-        }
+        stepTogether([a, b], seed, 2, 3);
         const where = `${e.backend}: ${key} → ${JSON.stringify(value)}`;
-        a.target.forEach((p, t) => expectBits(p.data, b.target[t]!.data, `${where}, tensor ${t}`));
+        expectSameParams(a, b, where);
         const sa = a.opt.stateDict(), sb = b.opt.stateDict();
         expect(sb.paramGroups, where).toEqual(sa.paramGroups);
-        for (const [i, st] of Object.entries(sa.state)) {
-          for (const [k, v] of Object.entries(st)) {
-            if (typeof v === 'number') expect(sb.state[Number(i)]![k], `${where} state[${i}].${k}`).toBe(v);
-            else expectBits(v, sb.state[Number(i)]![k] as Float32Array, `${where} state[${i}].${k}`);
-          }
-        }
+        expectSameStates(sa.state, sb.state, where);
         results.push(a.target.map((p) => p.data.slice()));
       } finally {
         dispose(a);
@@ -131,16 +107,18 @@ describe.each(labelledCases())('%s', (_label, name, options) => {
 function frozen(r: Rig): () => void {
   const end = r.engine.memory.buffer.byteLength;
   const mem = memoryWords(r.engine, 0, end);
-  const sd = JSON.stringify(r.opt.stateDict(), (_k, v) => (v instanceof Float32Array ? Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length)) : v));
+  /** The state dict as JSON, buffers as their bit patterns. */
+  const dump = () => JSON.stringify(r.opt.stateDict(), (_k, v) => (v instanceof Float32Array ? Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length)) : v));
+  const sd = dump();
   return () => {
     expect(r.engine.memory.buffer.byteLength, 'memory size').toBe(end);
     expect(firstBitDifference(memoryWords(r.engine, 0, end), mem), 'memory').toBe(-1);
-    expect(JSON.stringify(r.opt.stateDict(), (_k, v) => (v instanceof Float32Array ? Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length)) : v)), 'stateDict').toBe(sd);
+    expect(dump(), 'stateDict').toBe(sd);
   };
 }
 
 describe.each(Object.keys(OPTIMIZERS))('%s: bad options', (name) => {
-  const keys = () => Object.keys(defaultsOf[name]!);
+  const keys = () => Object.keys(defaults[name]!);
 
   it('each option: a string is a TypeError and an out-of-range value a RangeError naming it, at construction', () => {
     const e = all[0]!;
@@ -151,7 +129,7 @@ describe.each(Object.keys(OPTIMIZERS))('%s: bad options', (name) => {
       expect(() => make([p] as never, { [k]: 'x' }), k).toThrow(TypeError);
       expect(() => make([p] as never, { [k]: 'x' }), k).toThrow(named);
       expect(() => make([{ params: [p], [k]: 'x' }] as never), `${k} in a group`).toThrow(TypeError);
-      const bad = outOfRange(defaultsOf[name]![k]);
+      const bad = outOfRange(defaults[name]![k]);
       if (bad === undefined) continue;
       expect(() => make([p] as never, { [k]: bad }), `${k} = ${JSON.stringify(bad)}`).toThrow(RangeError);
       expect(() => make([p] as never, { [k]: bad }), `${k} = ${JSON.stringify(bad)}`).toThrow(named);

@@ -3,10 +3,10 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
-import { type OptimizerClass, OPTIMIZERS, type OptimizerName } from '../src/optim/registry.js';
+import { OPTIMIZERS } from '../src/optim/registry.js';
 import { dispose, engines, firstBitDifference, rig } from './helpers/lockstep.js';
 import { rng } from './helpers/random.js';
-import { parametersFor } from './helpers/optimizer-table.js';
+import { defaultsOf } from './helpers/optimizer-table.js';
 
 const unit = (max: number) => fc.double({ min: 0, max, noNaN: true });
 
@@ -63,13 +63,7 @@ let keysOf: Record<string, string[]>;
 beforeAll(async () => {
   all = await engines();
   keysOf = {};
-  for (const name of Object.keys(OPTIMIZERS)) {
-    const [p] = parametersFor(all[2]!, name, [1]);
-    const opt = new (OPTIMIZERS[name as OptimizerName] as OptimizerClass)([p!]);
-    keysOf[name] = Object.keys(opt.defaults);
-    opt.dispose();
-    p!.dispose();
-  }
+  for (const name of Object.keys(OPTIMIZERS)) keysOf[name] = Object.keys(defaultsOf(all[2]!, name));
 });
 
 function optionsFor(name: string): fc.Arbitrary<Record<string, unknown>> {

@@ -7,7 +7,7 @@ import { type Backend, createEngine, type Engine } from '../../src/engine.js';
 import type { Parameter } from '../../src/memory/parameter.js';
 import type { Optimizer, ParamState } from '../../src/optim/optimizer.js';
 import { type OptimizerClass, OPTIMIZERS, type OptimizerName } from '../../src/optim/registry.js';
-import { registrationOf, withClosure } from './optimizer-table.js';
+import { specsFor, withClosure } from './optimizer-table.js';
 import { gradient, rng, values } from './random.js';
 
 export const BACKENDS: readonly Backend[] = ['simd', 'scalar', 'js'];
@@ -35,9 +35,10 @@ export const GUARD = 'guard';
 export function rig(engine: Engine, name: string, options: object, sizes: ReadonlyArray<number | typeof GUARD>, seed: number): Rig {
   const next = rng(seed);
   const all: Array<number | typeof GUARD> = [GUARD, ...sizes, GUARD];
-  const shape = registrationOf(name).shape;
+  // The optimized tensors shaped as the registration asks, the guards between them 1-D.
+  const specs = specsFor(name, sizes.filter((n) => n !== GUARD).map((n) => values(next, n)));
   let t = 0;
-  const params = engine.parameters(all.map((n, i) => (n === GUARD ? (i === 0 ? 7 : 9) : shape ? { shape: shape(n, t++), data: values(next, n) } : values(next, n))));
+  const params = engine.parameters(all.map((n, i) => (n === GUARD ? (i === 0 ? 7 : 9) : specs[t++]!)));
   for (const g of params.filter((_, i) => all[i] === GUARD)) {
     g.data.fill(NaN);
     g.grad.fill(NaN);

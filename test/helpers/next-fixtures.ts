@@ -3,23 +3,23 @@
  * README), and the checks the optimizers' own suites run against them and against the idiomatic
  * bench baselines.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import type { Engine } from '../../src/engine.js';
 import type { IdiomaticFactory } from '../../src/cli/bench/idiomatic.js';
-import type { OptimizerCase } from '../../src/cli/conformance/optimizers.js';
+import { type OptimizerCase, toOptions } from '../../src/cli/conformance/optimizers.js';
+import { loadCases } from '../../src/cli/conformance/run.js';
 import { expectNear, type OptimizerClass, onAllBackends, seededValues } from './backends.js';
 
 /** A case of fixtures/next: the conformance runner's format, with its tolerance always given. */
 export type NextCase = OptimizerCase & { tolerance: { abs: number; rel: number } };
 
-const FIXTURE = JSON.parse(gunzipSync(readFileSync(new URL('../fixtures/next/optimizers-next.json.gz', import.meta.url))).toString('utf8')) as { cases: NextCase[] };
+const FIXTURE = loadCases(fileURLToPath(new URL('../fixtures/next/optimizers-next.json.gz', import.meta.url))) as { cases: NextCase[] };
 
-/** The cases of one optimizer, with their options in camelCase over `defaults`. */
+/** The cases of one optimizer, with their options in camelCase (as the conformance runner reads them) over `defaults`. */
 export function nextCases<O>(optimizer: string, defaults: O): Array<NextCase & { resolved: O }> {
   return FIXTURE.cases
     .filter((c) => c.optimizer === optimizer)
-    .map((c) => ({ ...c, resolved: { ...defaults, ...Object.fromEntries(Object.entries(c.options).map(([k, v]) => [k.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase()), v])) } }));
+    .map((c) => ({ ...c, resolved: { ...defaults, ...toOptions(c.options) } }));
 }
 
 /** Every step of every tensor within the case's tolerance: `actual[s][t]` against `expected[s][t]`. */

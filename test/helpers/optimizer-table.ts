@@ -5,7 +5,7 @@
 import type { Engine } from '../../src/engine.js';
 import type { Parameter } from '../../src/memory/parameter.js';
 import type { ParameterSpec } from '../../src/memory/spec.js';
-import { OPTIMIZERS, type Registration, registrations } from '../../src/optim/registry.js';
+import { type OptimizerClass, OPTIMIZERS, type OptimizerName, type Registration, registrations } from '../../src/optim/registry.js';
 
 export type OptionSet = Record<string, unknown>;
 
@@ -70,6 +70,16 @@ export function specsFor(name: string | object, tensors: ReadonlyArray<number | 
 /** Parameters for optimizer `name` in `engine`, shaped as its registration asks. */
 export function parametersFor(engine: Engine, name: string | object, tensors: ReadonlyArray<number | ArrayLike<number>>): Parameter[] {
   return engine.parameters(specsFor(name, tensors));
+}
+
+/** `opt.defaults` of optimizer `name` built with no options (over one 1-element parameter in `engine`). */
+export function defaultsOf(engine: Engine, name: string): Record<string, unknown> {
+  const [p] = parametersFor(engine, name, [1]);
+  const opt = new (OPTIMIZERS[name as OptimizerName] as OptimizerClass)([p!]);
+  const defaults = { ...(opt.defaults as Record<string, unknown>) };
+  opt.dispose();
+  p!.dispose();
+  return defaults;
 }
 
 /**

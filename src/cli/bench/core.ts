@@ -83,6 +83,7 @@ export async function runCore(o: CoreOptions): Promise<CoreResult> {
   const simd = engines.get('simd')!;
   const records: BenchRecord[] = [];
   for (const c of o.cases) {
+    const make = await idiomaticFor(c.name);
     // Adam also at 16 parameters: a whole step() there is the library's fixed cost per step.
     const sizes = o.stepOverhead && c.name === 'adam' && !o.sizes.includes(STEP_OVERHEAD_SIZE) ? [STEP_OVERHEAD_SIZE, ...o.sizes] : o.sizes;
     for (const n of sizes) {
@@ -94,7 +95,6 @@ export async function runCore(o: CoreOptions): Promise<CoreResult> {
         { variant: 'scalar', step: () => lib[1]!.opt.step() },
         { variant: 'js-reference', step: () => lib[2]!.opt.step() },
       ];
-      const make = await idiomaticFor(c.name);
       if (make) {
         const p = Float32Array.from(data.params), g = Float32Array.from(data.grads);
         const idiomatic = make(p, g, lib[0]!.hyper);

@@ -33,7 +33,8 @@ export interface Schedule {
   clock?: 'wall' | 'cpu';
 }
 
-const cpuNow = (): number => {
+/** This process's CPU time (user + system), ms. */
+export const cpuNow = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
