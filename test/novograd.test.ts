@@ -10,6 +10,7 @@ import { NovoGrad, type NovoGradOptions } from '../src/optim/novograd.js';
 import { engines } from './helpers/lockstep.js';
 import { expectBits, expectEditRefused, expectNear, onAllBackends, seededValues } from './helpers/backends.js';
 import { nextCases } from './helpers/next-fixtures.js';
+import { expectAliasTestSolves } from './helpers/alias-runs.js';
 
 let all: Engine[];
 beforeAll(async () => {
@@ -108,30 +109,8 @@ describe('NovoGrad', () => {
     }
   });
 
-  describe('optax alias_test: novograd(learning_rate=1e-3), 10,000 steps, within 3e-2', () => {
-    const solve = (init: number[], grad: (x: Float32Array) => number[]): Float32Array => {
-      const [p] = all[0]!.parameters([Float32Array.from(init)]);
-      const opt = new NovoGrad([p!], { lr: 1e-3 });
-      for (let s = 0; s < 10000; s++) {
-        p!.grad.set(grad(p!.data));
-        opt.step();
-      }
-      const out = p!.data.slice();
-      opt.dispose();
-      p!.dispose();
-      return out;
-    };
-    it('parabola Σ(x − [1, −1, 1])² from [−1, 10, 1]', () => {
-      const target = [1, -1, 1];
-      expectNear(solve([-1, 10, 1], (x) => target.map((t, i) => 2 * (x[i]! - t))), target, 'x', 3e-2, 3e-2);
-    });
-    it('Rosenbrock (1 − x)² + 100·(y − x²)² from [0, 0]', () => {
-      const g = (p: Float32Array): number[] => {
-        const [x, y] = [p[0]!, p[1]!];
-        return [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)];
-      };
-      expectNear(solve([0, 0], g), [1, 1], 'x', 3e-2, 3e-2);
-    });
+  it('optax alias_test: novograd(learning_rate=1e-3), 10,000 steps on the parabola and on Rosenbrock, within 3e-2, alike on every backend', () => {
+    expectAliasTestSolves(all, NovoGrad, { lr: 1e-3 });
   });
 
   it('maximize is the descent on −g, bit for bit', () => {

@@ -9,9 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine.js';
 import { Yogi, type YogiOptions } from '../src/optim/yogi.js';
 import idiomaticYogi from '../src/cli/bench/idiomatic/yogi.js';
-import { engines, firstBitDifference } from './helpers/lockstep.js';
+import { engines } from './helpers/lockstep.js';
 import { expectBits, expectEditRefused, expectNear, onAllBackends, seededValues, TAIL_SIZES } from './helpers/backends.js';
 import { expectIdiomaticAgrees, expectTrajectoryNear, nextCases, perTensor } from './helpers/next-fixtures.js';
+import { expectAliasTestSolves } from './helpers/alias-runs.js';
 
 const f = Math.fround;
 let all: Engine[];
@@ -82,35 +83,7 @@ describe('Yogi', () => {
   });
 
   it('optax alias_test: lr 0.1, 10 000 steps on the parabola and on Rosenbrock reach the optimum (rtol = atol = 3e-2), alike on every backend', () => {
-    const targets = [
-      { name: 'parabola', init: [-1, 10, 1], final: [1, -1, 1], grad: (p: Float32Array, g: Float32Array) => p.forEach((x, i) => (g[i] = 2 * (x - [1, -1, 1][i]!))) },
-      {
-        name: 'rosenbrock',
-        init: [0, 0],
-        final: [1, 1],
-        grad: (p: Float32Array, g: Float32Array) => {
-          const [x, y] = [p[0]!, p[1]!];
-          g[0] = -2 * (1 - x) - 400 * x * (y - x * x);
-          g[1] = 200 * (y - x * x);
-        },
-      },
-    ];
-    for (const tg of targets) {
-      const finals: Float32Array[] = [];
-      for (const e of all) {
-        const [p] = e.parameters([Float32Array.from(tg.init)]);
-        const opt = new Yogi([p!], { lr: 0.1 });
-        for (let s = 0; s < 10000; s++) {
-          tg.grad(p!.data, p!.grad);
-          opt.step();
-        }
-        finals.push(p!.data.slice());
-        opt.dispose();
-        p!.dispose();
-      }
-      expectNear(finals[0]!, tg.final, tg.name, 3e-2, 3e-2);
-      for (const x of finals.slice(1)) expect(firstBitDifference(x, finals[0]!), tg.name).toBe(-1);
-    }
+    expectAliasTestSolves(all, Yogi, { lr: 0.1 });
   });
 
   it('a float64 reference from the paper agrees with every reference trajectory and with this implementation', () => {
