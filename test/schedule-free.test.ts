@@ -189,6 +189,24 @@ describe('ScheduleFreeAdamW evaluation point', () => {
     e.dispose();
   });
 
+  it('evalParams() past the memory cap: an OutOfMemoryError naming evalParams, and nothing changed (still in train mode)', async () => {
+    const e = await createEngine({ backend: 'js', initialBytes: 2 << 20, maximumBytes: 2 << 20 });
+    const [p] = e.parameters([[110_000]]); // values, grads, z and v: 1.76 MB; the copy of y would pass the 2 MiB cap
+    const opt = new ScheduleFreeAdamW([p!], { lr: 0.1 });
+    p!.grad.fill(1);
+    opt.step();
+    const y = p!.data.slice(), state = opt.stateDict(), inUse = e.arena.bytesInUse;
+    expect(() => opt.evalParams()).toThrow(/^ScheduleFreeAdamW\.evalParams: wasm-optim: out of memory/);
+    expect(opt.mode).toBe('train');
+    expect(e.arena.bytesInUse).toBe(inUse);
+    expectBits(p!.data, y, 'y');
+    const after = opt.stateDict();
+    expectBits(after.state[0]!.z as Float32Array, state.state[0]!.z as Float32Array, 'z');
+    expectBits(after.state[0]!.exp_avg_sq as Float32Array, state.state[0]!.exp_avg_sq as Float32Array, 'v');
+    opt.step(); // and training goes on
+    e.dispose();
+  });
+
   it('a checkpoint saved after an eval/train round trip resumes exactly', async () => {
     const e = all[0]!;
     const { params, opt } = trained(e);

@@ -191,7 +191,13 @@ export class ScheduleFreeAdamW extends Optimizer<Resolved> {
     if (this.#kept !== undefined) return;
     const groups = this.prepare('evalParams');
     const runs = groups.flatMap((g) => g.runs.map((run) => ({ options: g.options, run })));
-    const offsets = this.engine.allocMany(runs.map((r) => r.run.n));
+    let offsets: number[];
+    try {
+      offsets = this.engine.allocMany(runs.map((r) => r.run.n));
+    } catch (e) {
+      if (e instanceof RangeError) e.message = `${this.name}.evalParams: ${e.message}`; // as layout.ts's reserve names its caller
+      throw e;
+    }
     const k = this.engine.kernels;
     const s = EVAL;
     this.#kept = runs.map(({ options, run }, i) => {
