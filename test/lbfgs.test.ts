@@ -350,6 +350,36 @@ describe('LBFGS refusals', () => {
     opt.dispose();
   });
 
+  it('the closure may not call step() or loadStateDict() of its own optimizer (TypeError, nothing changed): the step goes on as if not asked', () => {
+    for (const lineSearchFn of [null, 'strong_wolfe'] as const) {
+      const twoSteps = (meddle: (opt: LBFGS, saved: ReturnType<LBFGS['stateDict']>) => void) => {
+        const [w] = e().parameters([new Float32Array([-1.5, 1.5])]);
+        const opt = new LBFGS([w!], { lineSearchFn, lr: lineSearchFn ? 1 : 0.5 });
+        const { closure } = closureFor([w!], rosenbrock);
+        opt.step(closure);
+        const saved = opt.stateDict();
+        let calls = 0;
+        opt.step(() => {
+          if (++calls === 3) meddle(opt, saved);
+          return closure();
+        });
+        const out = { x: w!.data.slice(), state: opt.stateDict(), calls };
+        opt.loadStateDict(saved); // allowed again once the step is over
+        opt.dispose();
+        w!.dispose();
+        return out;
+      };
+      const plain = twoSteps(() => {});
+      const refused = twoSteps((opt, saved) => {
+        expect(() => opt.step(() => 1)).toThrow(/LBFGS\.step: called by the closure of a running step\(\)/);
+        expect(() => opt.loadStateDict(saved)).toThrow(/LBFGS\.loadStateDict: called by the closure of a running step\(\)/);
+      });
+      expect(plain.calls).toBeGreaterThan(3);
+      expectBits(refused.x, plain.x, `${lineSearchFn}: the parameters`);
+      expect(refused.state).toEqual(plain.state);
+    }
+  });
+
   it('a closure that throws inside the line search leaves the parameters where the iteration started', () => {
     const [p] = e().parameters([seededValues(20, 5)]);
     const opt = new LBFGS([p!], { lineSearchFn: 'strong_wolfe' });

@@ -9,6 +9,8 @@ import { SCRATCH_OFFSET } from '../engine.js';
 import type { Engine } from '../engine.js';
 import { type Kernels, scalars } from '../wasm/kernels.js';
 import { type BufferLength, forEachSlice, type Run } from './layout.js';
+import type { StateDictInput } from './state-dict-input.js';
+import { show } from '../validation/index.js';
 
 const f = Math.fround;
 const AXPY = scalars('axpby_f32');
@@ -182,6 +184,23 @@ export function twoLoop(v: FlatVectors, h: History, dirs: readonly Vec[], stps: 
       const alpha = f(al[k]! - be);
       if (i < m - 1) dot = v.axpyDot(d, stps[k]!, dirs[slotOf(h, i + 1)]!, alpha);
       else v.axpy(d, stps[k]!, alpha);
+    }
+  }
+}
+
+/** Every parameter's entry or none, with the same `keys` (the step and the scalars) (the state is one flat vector). */
+export function checkConsistent(dict: StateDictInput, count: number, keys: readonly string[]): void {
+  const state = (dict as { state?: unknown } | null)?.state;
+  if (typeof state !== 'object' || state === null) return; // the base class explains what is wrong
+  const entries = Object.values(state as Record<string, unknown>);
+  if (entries.length === 0) return;
+  const where = 'LBFGS.loadStateDict';
+  if (entries.length !== count) throw new RangeError(`${where}: state must hold an entry for every parameter or none (the state is one flat vector), got ${entries.length} of ${count}`);
+  const first = entries[0] as Record<string, unknown> | null;
+  for (const e of entries) {
+    for (const k of keys) {
+      const a = (e as Record<string, unknown> | null)?.[k], b = first?.[k];
+      if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) throw new RangeError(`${where}: every parameter's ${k} must be the same (the state is one flat vector), got ${show(b)} and ${show(a)}`);
     }
   }
 }

@@ -31,7 +31,7 @@ import type { Kernels } from '../wasm/kernels.js';
 import { sameParams } from './groups.js';
 import type { Registration } from './registration.js';
 import { type Num, float, gt, le, strongWolfe, tensor } from './lbfgs-line-search.js';
-import { FlatVectors, type History, rotated, slotOf, twoLoop, type Vec } from './lbfgs-vectors.js';
+import { checkConsistent, FlatVectors, type History, rotated, slotOf, twoLoop, type Vec } from './lbfgs-vectors.js';
 import { Optimizer, type ParamsInput, type Run, type StateDict } from './optimizer.js';
 import type { StateDictInput } from './state-dict-input.js';
 import { int, nonNegative, num, type Schema, show } from '../validation/index.js';
@@ -109,6 +109,8 @@ interface Layout {
   params: readonly Parameter[];
 }
 const LAYOUT = new WeakMap<object, Layout>();
+/** The optimizers whose step() is calling its closure: the closure may not step or load a state (that would rewrite the buffers in use). */
+const IN_CLOSURE = new WeakSet<object>();
 
 /**
  * L-BFGS. `step(closure)` needs the closure: it must recompute the loss, write every parameter's
@@ -207,7 +209,8 @@ export class LBFGS extends Optimizer<LBFGSGroup> {
 
   /** Restores a state from {@link LBFGS.stateDict}; every parameter's entry must be there with the same scalars, or none. */
   loadStateDict(dict: StateDictInput): void {
-    checkConsistent(dict, this.paramGroups[0]?.params.length ?? 0);
+    if (IN_CLOSURE.has(this)) throw new TypeError('LBFGS.loadStateDict: called by the closure of a running step(), whose state it would rewrite');
+    checkConsistent(dict, this.paramGroups[0]?.params.length ?? 0, ['step', ...Object.keys(SCALARS)]);
     const l = LAYOUT.get(this)!;
     l.loading = l.history;
     try {
@@ -227,6 +230,7 @@ export class LBFGS extends Optimizer<LBFGSGroup> {
    */
   step(closure?: () => number): number {
     if (typeof closure !== 'function') throw new TypeError(`LBFGS.step: closure must be a function that sets every parameter's grad and returns the loss, got ${show(closure)}`);
+    if (IN_CLOSURE.has(this)) throw new TypeError('LBFGS.step: called by the closure of a running step(), whose state it would rewrite');
     const [plan] = this.prepare('step');
     const o = plan!.options, runs = plan!.runs;
     const l = LAYOUT.get(this)!;
@@ -361,7 +365,13 @@ export class LBFGS extends Optimizer<LBFGSGroup> {
 
   /** Calls the closure: its loss as a number (a Python float), with the optimizer checked alive after it. */
   #evaluate(closure: () => number): number {
-    const loss: unknown = closure();
+    let loss: unknown;
+    IN_CLOSURE.add(this);
+    try {
+      loss = closure();
+    } finally {
+      IN_CLOSURE.delete(this);
+    }
     if (typeof loss !== 'number') throw new TypeError(`LBFGS.step: the closure must return the loss as a number, got ${show(loss)}`);
     if (this.disposed) throw new TypeError('LBFGS.step: the optimizer has been disposed by the closure');
     if (this.engine.disposed) throw new TypeError('LBFGS.step: the engine has been disposed by the closure');
@@ -377,22 +387,4 @@ function withMaxEval(options: LBFGSOptions | undefined): Partial<LBFGSGroup> | u
   const maxIter = Object.hasOwn(options, 'maxIter') ? options.maxIter : DEFAULTS.maxIter;
   const { maxEval: _m, ...rest } = options;
   return Number.isInteger(maxIter) && (maxIter as number) >= 1 ? { ...rest, maxEval: Math.floor(((maxIter as number) * 5) / 4) } : (rest as Partial<LBFGSGroup>);
-}
-
-/** Every parameter's entry or none, with the same step and scalars (the state is one flat vector). */
-function checkConsistent(dict: StateDictInput, count: number): void {
-  const state = (dict as { state?: unknown } | null)?.state;
-  if (typeof state !== 'object' || state === null) return; // the base class explains what is wrong
-  const entries = Object.values(state as Record<string, unknown>);
-  if (entries.length === 0) return;
-  const where = 'LBFGS.loadStateDict';
-  if (entries.length !== count) throw new RangeError(`${where}: state must hold an entry for every parameter or none (the state is one flat vector), got ${entries.length} of ${count}`);
-  const keys = ['step', ...Object.keys(SCALARS)];
-  const first = entries[0] as Record<string, unknown> | null;
-  for (const e of entries) {
-    for (const k of keys) {
-      const a = (e as Record<string, unknown> | null)?.[k], b = first?.[k];
-      if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) throw new RangeError(`${where}: every parameter's ${k} must be the same (the state is one flat vector), got ${show(b)} and ${show(a)}`);
-    }
-  }
 }
