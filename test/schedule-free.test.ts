@@ -137,6 +137,24 @@ describe('ScheduleFreeAdamW evaluation point', () => {
     expect(a.opt.stateDict()).toEqual(b.opt.stateDict());
   });
 
+  it('a step whose closure calls evalParams() is refused (TypeError) before it moves x as if it were y: the state is unchanged and trainParams() puts y back', () => {
+    const e = all[2]!;
+    const { params, opt } = trained(e);
+    const sd = opt.stateDict();
+    const ys = params.map((p) => p.data.slice());
+    expect(() =>
+      opt.step(() => {
+        opt.evalParams();
+        return 1;
+      }),
+    ).toThrow(/ScheduleFreeAdamW\.step: the parameters hold the evaluation point x .*call trainParams\(\) first/);
+    expect(opt.mode).toBe('eval');
+    opt.trainParams();
+    params.forEach((p, t) => expectBits(p.data, ys[t]!, `y of tensor ${t}`));
+    expect(opt.stateDict()).toEqual(sd);
+    expect(opt.step(() => 2)).toBe(2); // the closure's loss, as before
+  });
+
   it('in eval mode step, stateDict, loadStateDict and addParamGroup throw a TypeError and change nothing; zeroGrad works', () => {
     const e = all[2]!;
     const { params, opt } = trained(e);

@@ -234,10 +234,25 @@ export class ScheduleFreeAdamW extends Optimizer<Resolved> {
     if (kept !== undefined && !this.engine.disposed) for (const { offset } of kept) this.engine.freeFloats(offset);
   }
 
-  /** As {@link Optimizer.step}; refused in eval mode. */
+  /** The closure of the running step(), called through {@link ScheduleFreeAdamW.#checked}. */
+  #closure: (() => number) | undefined;
+  /** Calls the step's closure, then refuses the step if the closure called evalParams() (made once: a step allocates nothing). */
+  readonly #checked = (): number => {
+    const loss = this.#closure!();
+    this.#refuseInEval('step');
+    return loss;
+  };
+
+  /** As {@link Optimizer.step}; refused in eval mode, also when the closure enters it. */
   override step(closure?: () => number): number | undefined {
     this.#refuseInEval('step');
-    return super.step(closure);
+    if (typeof closure !== 'function') return super.step(closure);
+    this.#closure = closure;
+    try {
+      return super.step(this.#checked);
+    } finally {
+      this.#closure = undefined;
+    }
   }
 
   /** As {@link Optimizer.stateDict}; refused in eval mode. */
