@@ -29,10 +29,12 @@ describe('step() allocation', () => {
     const opt = make([p] as never);
     for (let i = 0; i < 50_000; i++) opt.step(); // let the compiler finish with step()
     // At 16 bytes a step, 6M steps fill even a grown young generation (16 MiB) five times or more;
-    // two collections are allowed for garbage left by what ran before (the test runner's own).
-    expect(await collections(() => {
+    // two collections are allowed for garbage left by what ran before (the test runner's own). Two
+    // windows, the quieter counts: a stray collection lands in one, garbage of the step in both.
+    const window = () => collections(() => {
       for (let i = 0; i < 6_000_000; i++) opt.step();
-    })).toBeLessThanOrEqual(2);
+    });
+    expect(Math.min(await window(), await window())).toBeLessThanOrEqual(2);
     engine.dispose();
   });
 });
